@@ -1,0 +1,33 @@
+namespace OciBundle.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+}
+
+/// <summary>Where a value was written: a project or import file, with a 1-based line and column when known.</summary>
+public sealed record SourceLocation(string File, int Line = 0, int Column = 0);
+
+/// <summary>One coded finding. <see cref="Code"/> is <c>OCIB</c> plus four digits.</summary>
+public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string Message, SourceLocation? Location = null)
+{
+    /// <summary>
+    /// Builds a diagnostic from a catalogue text of the form <c>"OCIBnnnn: message {0}"</c>
+    /// (every text lives in Messages.resx so the code and its wording stay together).
+    /// </summary>
+    public static Diagnostic Error(string catalogueText, SourceLocation? location, params object?[] args) =>
+        Create(DiagnosticSeverity.Error, catalogueText, location, args);
+
+    public static Diagnostic Warning(string catalogueText, SourceLocation? location, params object?[] args) =>
+        Create(DiagnosticSeverity.Warning, catalogueText, location, args);
+
+    private static Diagnostic Create(DiagnosticSeverity severity, string catalogueText, SourceLocation? location, object?[] args)
+    {
+        var (code, format) = DiagnosticCatalog.Split(catalogueText);
+        var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args);
+        return new Diagnostic(code, severity, message, location);
+    }
+
+    public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} {Code}: {Message}";
+}

@@ -1,0 +1,108 @@
+using OciBundle.Diagnostics;
+
+namespace OciBundle.Rootfs;
+
+/// <summary>
+/// The merged root filesystem: later entries replace earlier ones at the same path, every parent
+/// folder exists, and <see cref="Sorted"/> gives the one order every writer uses.
+/// </summary>
+public sealed class RootfsTree
+{
+    /// <summary>Mode, owner and mtime of folders nobody described (parents made on the way).</summary>
+    public const int ImplicitDirectoryMode = 0b111_101_101; // 0755
+
+    private readonly Dictionary<string, RootfsEntry> _entries = new(StringComparer.Ordinal);
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(string path, out RootfsEntry entry) => _entries.TryGetValue(path, out entry!);
+
+    public bool Contains(string path) => _entries.ContainsKey(path);
+
+    /// <summary>
+    /// Adds or replaces <paramref name="entry"/>. Missing parents become 0755 root-owned folders.
+    /// A parent that is a file or a symbolic link is an error (OCIB3008): replacing it would
+    /// silently break the base image (a merged-/usr link such as /lib → usr/lib, for example).
+    /// Replacing a folder with anything else removes what was below it.
+    /// </summary>
+    public void Add(RootfsEntry entry)
+    {
+        if (entry.Path.Length == 0)
+        {
+            return; // the root itself is not an entry; its mode is the bundle's business
+        }
+
+        EnsureParents(entry);
+        if (_entries.TryGetValue(entry.Path, out var existing)
+            && existing.Type == RootfsEntryType.Directory
+            && entry.Type != RootfsEntryType.Directory)
+        {
+            RemoveBelow(entry.Path);
+        }
+
+        _entries[entry.Path] = entry;
+    }
+
+    /// <summary>Adds a folder unless one is there already (used for mount points).</summary>
+    public void EnsureDirectory(string path, string origin)
+    {
+        if (path.Length == 0 || _entries.TryGetValue(path, out var existing) && existing.Type == RootfsEntryType.Directory)
+        {
+            return;
+        }
+
+        if (existing is not null)
+        {
+            return; // a file or link is there on purpose: leave it to the runtime to complain
+        }
+
+        Add(new RootfsEntry { Path = path, Type = RootfsEntryType.Directory, Mode = ImplicitDirectoryMode, Origin = origin });
+    }
+
+    /// <summary>All entries, parents before children, in ordinal order of their paths.</summary>
+    public IReadOnlyList<RootfsEntry> Sorted()
+    {
+        var list = new List<RootfsEntry>(_entries.Values);
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return list;
+    }
+
+    private void EnsureParents(RootfsEntry entry)
+    {
+        var parent = RootfsPath.Parent(entry.Path);
+        var missing = new Stack<string>();
+        while (parent.Length > 0)
+        {
+            if (_entries.TryGetValue(parent, out var existing))
+            {
+                if (existing.Type != RootfsEntryType.Directory)
+                {
+                    var kind = existing.Type == RootfsEntryType.SymbolicLink ? $"symbolic link to {existing.LinkTarget}" : "file";
+                    throw new OciBundleException(Diagnostic.Error(
+                        Messages.RootfsParentNotFolder, null, entry.Origin, "/" + entry.Path, "/" + parent, kind));
+                }
+
+                break;
+            }
+
+            missing.Push(parent);
+            parent = RootfsPath.Parent(parent);
+        }
+
+        while (missing.Count > 0)
+        {
+            var path = missing.Pop();
+            _entries[path] = new RootfsEntry { Path = path, Type = RootfsEntryType.Directory, Mode = ImplicitDirectoryMode, Origin = entry.Origin };
+        }
+    }
+
+    private void RemoveBelow(string folder)
+    {
+        var prefix = folder + "/";
+        var doomed = _entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        foreach (var key in doomed)
+        {
+            _entries.Remove(key);
+        }
+    }
+}
