@@ -1,0 +1,152 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Output;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace OciBundle.Tasks;
+
+/// <summary>
+/// Writes the OCI bundle. A thin adapter: it copies its parameters into a BundleRequest, runs the
+/// core library, and turns diagnostics into MSBuild errors and warnings with file and line.
+/// </summary>
+public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    // General
+    public string? OciBundleName { get; set; }
+
+    [Required]
+    public string OciBundleOutputPath { get; set; } = "";
+
+    public string? OciBundleArchivePath { get; set; }
+
+    public string? OciRootfsFormat { get; set; }
+
+    public string? OciRootfsCompressionLevel { get; set; }
+
+    public string? OciSourceDateEpoch { get; set; }
+
+    public string? OciSpecVersion { get; set; }
+
+    // Process
+    public ITaskItem[] OciEntrypoint { get; set; } = [];
+
+    public ITaskItem[] OciArgs { get; set; } = [];
+
+    public ITaskItem[] OciEnvironmentVariable { get; set; } = [];
+
+    public string? OciWorkingDirectory { get; set; }
+
+    public string? OciUser { get; set; }
+
+    public string? OciHostname { get; set; }
+
+    public string? OciTerminal { get; set; }
+
+    public string? OciNoNewPrivileges { get; set; }
+
+    public string? OciRootfsReadonly { get; set; }
+
+    public ITaskItem[] OciRlimit { get; set; } = [];
+
+    // Isolation
+    public ITaskItem[] OciCapability { get; set; } = [];
+
+    public ITaskItem[] OciMaskedPath { get; set; } = [];
+
+    public ITaskItem[] OciReadonlyPath { get; set; } = [];
+
+    public ITaskItem[] OciNamespace { get; set; } = [];
+
+    public ITaskItem[] OciMount { get; set; } = [];
+
+    // Root filesystem content
+    public string? OciBaseRootfs { get; set; }
+
+    public ITaskItem[] OciRootfsFile { get; set; } = [];
+
+    public ITaskItem[] OciRootfsDirectory { get; set; } = [];
+
+    public ITaskItem[] OciRootfsSymlink { get; set; } = [];
+
+    // Plumbing
+    public string? StampFile { get; set; }
+
+    /// <summary>The project and import files whose property elements errors may point at, in evaluation order.</summary>
+    public ITaskItem[] ProjectFiles { get; set; } = [];
+
+    [Output]
+    public ITaskItem[] BundleOutputs { get; private set; } = [];
+
+    [Output]
+    public string BundleDirectory { get; private set; } = "";
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        var request = RequestFactory.Create(this);
+        try
+        {
+            var result = BundleGenerator.Generate(request, Report, _cancel.Token);
+            if (result is null || Log.HasLoggedErrors)
+            {
+                return false;
+            }
+
+            BundleDirectory = result.BundleDirectory;
+            BundleOutputs = result.Outputs.Select(ToItem).ToArray();
+            LogSummary(result);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Log.LogMessage(MessageImportance.High, "OciBundle: cancelled; the output folder was left as it was.");
+            return false;
+        }
+    }
+
+    private void Report(Diagnostic diagnostic)
+    {
+        var location = diagnostic.Location;
+        var file = location?.File ?? BuildEngine.ProjectFileOfTaskNode;
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            Log.LogError(null, diagnostic.Code, null, file, location?.Line ?? 0, location?.Column ?? 0, 0, 0, diagnostic.Message);
+        }
+        else
+        {
+            Log.LogWarning(null, diagnostic.Code, null, file, location?.Line ?? 0, location?.Column ?? 0, 0, 0, diagnostic.Message);
+        }
+    }
+
+    private static ITaskItem ToItem(BundleOutputFile output)
+    {
+        var item = new Microsoft.Build.Utilities.TaskItem(output.Path);
+        item.SetMetadata("Kind", output.Kind);
+        item.SetMetadata("Sha256", output.Sha256);
+        item.SetMetadata("Size", output.Size.ToString(CultureInfo.InvariantCulture));
+        return item;
+    }
+
+    /// <summary>The one "project -> bundle" line, with what a CI log reader wants: sizes and digests.</summary>
+    private void LogSummary(BundleResult result)
+    {
+        var parts = result.Outputs
+            .Where(o => o.Kind is OutputKinds.Rootfs or OutputKinds.BundleArchive && o.Sha256.Length > 0)
+            .Select(o => $"{Path.GetFileName(o.Path)} {FormatSize(o.Size)} sha256:{o.Sha256[..12]}");
+        var suffix = result.UpToDate ? ", up to date" : "";
+        var details = string.Join(", ", parts);
+        Log.LogMessage(MessageImportance.High, $"  {Path.GetFileNameWithoutExtension(BuildEngine.ProjectFileOfTaskNode)} -> {result.BundleDirectory}{Path.DirectorySeparatorChar} ({(details.Length > 0 ? details : "rootfs/")}{suffix})");
+    }
+
+    private static string FormatSize(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
+    };
+}

@@ -1,0 +1,81 @@
+using System.Collections;
+using Microsoft.Build.Framework;
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Output;
+
+namespace OciBundle.Tasks;
+
+/// <summary>Copies the task's parameters into a BundleRequest: names in, plain values out.</summary>
+internal static class RequestFactory
+{
+    public static BundleRequest Create(GenerateOciBundle task)
+    {
+        var projectFile = task.BuildEngine.ProjectFileOfTaskNode;
+        var locator = new ProjectSourceLocator(
+            task.ProjectFiles.Select(f => f.GetMetadata("FullPath")).Where(File.Exists).Distinct().ToList());
+        var request = new BundleRequest
+        {
+            ProjectDirectory = Path.GetDirectoryName(projectFile) ?? Environment.CurrentDirectory,
+            LocateProperty = locator.LocateProperty,
+        };
+
+        request
+            .With(SurfaceNames.BundleName, task.OciBundleName)
+            .With(SurfaceNames.BundleOutputPath, task.OciBundleOutputPath)
+            .With(SurfaceNames.BundleArchivePath, task.OciBundleArchivePath)
+            .With(SurfaceNames.RootfsFormat, task.OciRootfsFormat)
+            .With(SurfaceNames.RootfsCompressionLevel, task.OciRootfsCompressionLevel)
+            .With(SurfaceNames.SourceDateEpoch, task.OciSourceDateEpoch)
+            .With(SurfaceNames.SpecVersion, task.OciSpecVersion)
+            .With(SurfaceNames.WorkingDirectory, task.OciWorkingDirectory)
+            .With(SurfaceNames.User, task.OciUser)
+            .With(SurfaceNames.Hostname, task.OciHostname)
+            .With(SurfaceNames.Terminal, task.OciTerminal)
+            .With(SurfaceNames.NoNewPrivileges, task.OciNoNewPrivileges)
+            .With(SurfaceNames.RootfsReadonly, task.OciRootfsReadonly)
+            .With(SurfaceNames.BaseRootfs, task.OciBaseRootfs)
+            .With(BundleOptions.StampFileProperty, task.StampFile);
+
+        (string Type, ITaskItem[] Items)[] items =
+        [
+            (SurfaceNames.Entrypoint, task.OciEntrypoint),
+            (SurfaceNames.Args, task.OciArgs),
+            (SurfaceNames.EnvironmentVariable, task.OciEnvironmentVariable),
+            (SurfaceNames.Rlimit, task.OciRlimit),
+            (SurfaceNames.Capability, task.OciCapability),
+            (SurfaceNames.MaskedPath, task.OciMaskedPath),
+            (SurfaceNames.ReadonlyPath, task.OciReadonlyPath),
+            (SurfaceNames.Namespace, task.OciNamespace),
+            (SurfaceNames.Mount, task.OciMount),
+            (SurfaceNames.RootfsFile, task.OciRootfsFile),
+            (SurfaceNames.RootfsDirectory, task.OciRootfsDirectory),
+            (SurfaceNames.RootfsSymlink, task.OciRootfsSymlink),
+        ];
+        foreach (var (type, taskItems) in items)
+        {
+            request.WithItems(type, taskItems.Select(i => ToRequestItem(i, type, locator)));
+        }
+
+        return request;
+    }
+
+    private static RequestItem ToRequestItem(ITaskItem item, string itemType, ProjectSourceLocator locator)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in item.CloneCustomMetadata())
+        {
+            metadata[(string)entry.Key] = (string?)entry.Value ?? "";
+        }
+
+        if (itemType == SurfaceNames.RootfsFile)
+        {
+            // Well-known metadata the core needs for files placed from globs.
+            metadata["FullPath"] = item.GetMetadata("FullPath");
+            metadata["RecursiveDir"] = item.GetMetadata("RecursiveDir");
+        }
+
+        var definingFile = item.GetMetadata("DefiningProjectFullPath");
+        return new RequestItem(item.ItemSpec, metadata, () => locator.LocateItem(definingFile, itemType, item.ItemSpec));
+    }
+}

@@ -1,0 +1,59 @@
+using OciBundle.Diagnostics;
+using OciBundle.Spec;
+
+namespace OciBundle.Building;
+
+/// <summary>
+/// mounts from OciMount items (Include = destination; Source, Type, Options, Mode). A host
+/// source with no type is a bind mount; a later item at the same destination replaces an earlier
+/// one, so a project's mount replaces the default mount there.
+/// </summary>
+public static class MountStep
+{
+    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    {
+        var mounts = new List<Mount>();
+        foreach (var item in reader.Items(SurfaceNames.Mount))
+        {
+            var destination = item.ItemSpec.Trim();
+            if (!destination.StartsWith('/'))
+            {
+                reader.Diagnostics.Error(Messages.MountDestinationNotAbsolute, item.Location, destination);
+                continue;
+            }
+
+            var options = (item.Get("Options") ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .ToList();
+            var type = item.Get("Type");
+            var source = item.Get("Source");
+            if (type is null && source is not null && source.StartsWith('/'))
+            {
+                type = "bind";
+            }
+
+            if (type == "bind" && !options.Contains("bind") && !options.Contains("rbind"))
+            {
+                options.Insert(0, "rbind");
+            }
+
+            var mode = item.Get("Mode");
+            if (mode is not null)
+            {
+                if (mode is not ("ro" or "rw"))
+                {
+                    reader.Diagnostics.Error(Messages.InvalidMountMode, item.Location, destination, mode);
+                    continue;
+                }
+
+                options.RemoveAll(o => o is "ro" or "rw");
+                options.Add(mode);
+            }
+
+            mounts.RemoveAll(m => m.Destination == destination);
+            mounts.Add(new Mount { Destination = destination, Type = type, Source = source, Options = options.Count > 0 ? options : null });
+        }
+
+        spec.Mounts = mounts;
+    }
+}

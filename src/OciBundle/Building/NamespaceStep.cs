@@ -1,0 +1,36 @@
+using OciBundle.Diagnostics;
+using OciBundle.Spec;
+
+namespace OciBundle.Building;
+
+/// <summary>linux.namespaces from OciNamespace items (Include = type, optional Path to join one).</summary>
+public static class NamespaceStep
+{
+    public static readonly IReadOnlyList<string> Types = ["pid", "network", "ipc", "uts", "mount", "user", "cgroup", "time"];
+
+    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    {
+        var namespaces = new List<Namespace>();
+        foreach (var item in reader.Items(SurfaceNames.Namespace))
+        {
+            var type = item.ItemSpec.Trim().ToLowerInvariant();
+            if (!Types.Contains(type))
+            {
+                reader.Diagnostics.Error(Messages.UnknownNamespace, item.Location, item.ItemSpec);
+                continue;
+            }
+
+            var path = item.Get("Path");
+            if (path is not null && !path.StartsWith('/'))
+            {
+                reader.Diagnostics.Error(Messages.PathNotAbsolute, item.Location, $"{SurfaceNames.Namespace} '{type}' Path", path);
+                continue;
+            }
+
+            namespaces.RemoveAll(n => n.Type == type);
+            namespaces.Add(new Namespace { Type = type, Path = path });
+        }
+
+        spec.Linux.Namespaces = namespaces;
+    }
+}

@@ -1,0 +1,111 @@
+using OciBundle.Diagnostics;
+using OciBundle.Spec;
+
+namespace OciBundle.Building;
+
+/// <summary>process: args, env, cwd, user, terminal, noNewPrivileges.</summary>
+public static class ProcessStep
+{
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    {
+        var process = spec.Process;
+        process.Args = ReadArgs(reader, SurfaceNames.Entrypoint).Concat(ReadArgs(reader, SurfaceNames.Args)).ToList();
+        process.Env = ReadEnvironment(reader);
+        process.Cwd = ReadWorkingDirectory(reader);
+        process.User = ReadUser(reader);
+        process.Terminal = reader.Bool(SurfaceNames.Terminal, false);
+        process.NoNewPrivileges = reader.Bool(SurfaceNames.NoNewPrivileges, true);
+    }
+
+    private static IEnumerable<string> ReadArgs(RequestReader reader, string itemType)
+    {
+        foreach (var item in reader.Items(itemType))
+        {
+            if (item.ItemSpec.Contains('\0'))
+            {
+                reader.Diagnostics.Error(Messages.NulByte, item.Location, itemType, item.ItemSpec.Replace('\0', '?'));
+                continue;
+            }
+
+            yield return item.ItemSpec;
+        }
+    }
+
+    /// <summary>PATH first (the user's value when given), then the items in order; a repeated name keeps its first place and takes its last value.</summary>
+    private static List<string> ReadEnvironment(RequestReader reader)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = DefaultPath };
+        var order = new List<string> { "PATH" };
+        foreach (var item in reader.Items(SurfaceNames.EnvironmentVariable))
+        {
+            var name = item.ItemSpec;
+            var value = item.Metadata.TryGetValue("Value", out var v) ? v : "";
+            if (!IsValidEnvironmentName(name))
+            {
+                reader.Diagnostics.Error(Messages.InvalidEnvironmentName, item.Location, name);
+                continue;
+            }
+
+            if (value.Contains('\0'))
+            {
+                reader.Diagnostics.Error(Messages.NulByte, item.Location, $"{SurfaceNames.EnvironmentVariable} '{name}'", value.Replace('\0', '?'));
+                continue;
+            }
+
+            if (!values.ContainsKey(name))
+            {
+                order.Add(name);
+            }
+
+            values[name] = value;
+        }
+
+        return order.Select(name => $"{name}={values[name]}").ToList();
+    }
+
+    public static bool IsValidEnvironmentName(string name) =>
+        name.Length > 0
+        && (char.IsAsciiLetter(name[0]) || name[0] == '_')
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    private static string ReadWorkingDirectory(RequestReader reader)
+    {
+        var cwd = reader.String(SurfaceNames.WorkingDirectory);
+        if (cwd is null)
+        {
+            return "/";
+        }
+
+        if (!cwd.StartsWith('/'))
+        {
+            reader.Diagnostics.Error(Messages.WorkingDirectoryNotAbsolute, reader.Locate(SurfaceNames.WorkingDirectory), cwd);
+            return "/";
+        }
+
+        return cwd;
+    }
+
+    private static User ReadUser(RequestReader reader)
+    {
+        var text = reader.String(SurfaceNames.User);
+        if (text is null)
+        {
+            return new User();
+        }
+
+        var parts = text.Split(':');
+        if (parts.Length <= 2
+            && RequestReader.TryParseId(parts[0], out var uid)
+            && (parts.Length == 1 || RequestReader.TryParseId(parts[1], out _)))
+        {
+            // uid alone means gid 0, as runc and Docker do for a numeric user.
+            var gid = parts.Length == 2 ? uint.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+            return new User { Uid = uid, Gid = gid };
+        }
+
+        reader.Diagnostics.Error(Messages.InvalidUser, reader.Locate(SurfaceNames.User), text);
+        return new User();
+    }
+}

@@ -1,0 +1,37 @@
+using OciBundle.Spec;
+
+namespace OciBundle.Building;
+
+/// <summary>
+/// Turns a request into a runtime spec: start from nothing, then apply one small step per
+/// concern, in order (the containerd spec-option style). Each step reads its own properties and
+/// items, reports malformed values, and leaves the rest of the spec alone.
+/// </summary>
+public static class SpecBuilder
+{
+    public delegate void Step(RequestReader reader, RuntimeSpec spec);
+
+    public static readonly IReadOnlyList<Step> Steps =
+    [
+        GeneralStep.Apply,
+        ProcessStep.Apply,
+        RlimitStep.Apply,
+        CapabilityStep.Apply,
+        NamespaceStep.Apply,
+        MountStep.Apply,
+        PathListStep.Apply,
+        DeviceCgroupStep.Apply,
+    ];
+
+    public static RuntimeSpec Build(BundleRequest request, DiagnosticBag diagnostics)
+    {
+        var reader = new RequestReader(request, diagnostics);
+        var spec = new RuntimeSpec();
+        foreach (var step in Steps)
+        {
+            step(reader, spec);
+        }
+
+        return spec;
+    }
+}

@@ -1,0 +1,79 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using OciBundle.Rootfs;
+
+namespace OciBundle.Output;
+
+/// <summary>Writes the bundle's files into a staging folder, hashing each as it is written.</summary>
+public static class BundleFiles
+{
+    public const string ConfigFileName = "config.json";
+    public const string ChecksumsFileName = "SHA256SUMS";
+    private const int ConfigMode = 0b110_100_100; // 0644
+
+    public static BundleOutputFile WriteConfig(string staging, byte[] configJson)
+    {
+        var path = Path.Combine(staging, ConfigFileName);
+        File.WriteAllBytes(path, configJson);
+        return new BundleOutputFile(path, OutputKinds.Config, configJson.Length, Hex(SHA256.HashData(configJson)));
+    }
+
+    /// <summary>rootfs.tar.gz, rootfs.tar or rootfs/, as the options say. Returns the output and the sums lines it adds.</summary>
+    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted)
+    {
+        var path = Path.Combine(staging, options.RootfsFileName);
+        if (options.Format == RootfsFormat.Directory)
+        {
+            DirectoryTreeWriter.Write(sorted, path, options.SourceDateEpoch);
+            var lines = new List<string>();
+            foreach (var entry in sorted.Where(e => e.Type == RootfsEntryType.RegularFile))
+            {
+                using var stream = File.OpenRead(Path.Combine(path, entry.Path));
+                lines.Add(SumLine(Hex(SHA256.HashData(stream)), $"{options.RootfsFileName}/{entry.Path}"));
+            }
+
+            return (new BundleOutputFile(path, OutputKinds.Rootfs, 0, ""), lines);
+        }
+
+        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, ""));
+        return (output with { Kind = OutputKinds.Rootfs }, [SumLine(output.Sha256, options.RootfsFileName)]);
+    }
+
+    /// <summary>The single-file bundle: config.json and rootfs/… in one gzip tarball, ready for `tar -xzf` and `runc run -b`.</summary>
+    public static BundleOutputFile WriteArchive(string path, BundleOptions options, byte[] configJson, IReadOnlyList<RootfsEntry> sorted) =>
+        WriteTarball(path, options.CompressionLevel, options.SourceDateEpoch, writer =>
+        {
+            writer.WriteFile(ConfigFileName, configJson, ConfigMode);
+            writer.WriteDirectory("rootfs/", RootfsTree.ImplicitDirectoryMode);
+            writer.WriteTree(sorted, "rootfs/");
+        }) with { Kind = OutputKinds.BundleArchive };
+
+    public static BundleOutputFile WriteChecksums(string staging, IEnumerable<string> lines)
+    {
+        var bytes = Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n")));
+        var path = Path.Combine(staging, ChecksumsFileName);
+        File.WriteAllBytes(path, bytes);
+        return new BundleOutputFile(path, OutputKinds.Checksums, bytes.Length, Hex(SHA256.HashData(bytes)));
+    }
+
+    /// <summary>One `sha256sum` line: digest, two spaces (text mode), name.</summary>
+    public static string SumLine(string sha256, string name) => $"{sha256}  {name}";
+
+    private static BundleOutputFile WriteTarball(string path, CompressionLevel? level, long mtime, Action<ReproducibleTarWriter> write)
+    {
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        var hashing = new HashingStream(file);
+        var target = level is { } l ? ReproducibleGzip.Create(hashing, l, leaveOpen: true) : hashing;
+        using (var writer = new ReproducibleTarWriter(target, mtime))
+        {
+            write(writer);
+        }
+
+        target.Dispose(); // the gzip trailer, when compressing
+        hashing.Dispose();
+        return new BundleOutputFile(path, "", hashing.BytesWritten, hashing.HexDigest());
+    }
+
+    private static string Hex(byte[] digest) => Convert.ToHexString(digest).ToLowerInvariant();
+}

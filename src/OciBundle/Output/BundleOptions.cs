@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.IO.Compression;
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+
+namespace OciBundle.Output;
+
+public enum RootfsFormat
+{
+    TarGz,
+    Tar,
+    Directory,
+}
+
+/// <summary>How and where the bundle is written.</summary>
+public sealed record BundleOptions(
+    string OutputDirectory,
+    string? ArchivePath,
+    RootfsFormat Format,
+    CompressionLevel CompressionLevel,
+    long SourceDateEpoch,
+    string? StampFile)
+{
+    /// <summary>The largest mtime a GNU tar header holds in octal (11 digits).</summary>
+    public const long MaxSourceDateEpoch = 8589934591;
+
+    /// <summary>Internal: where the up-to-date stamp lives (the project's obj folder).</summary>
+    public const string StampFileProperty = "OciBundleStampFile";
+
+    public string RootfsFileName => Format switch
+    {
+        RootfsFormat.TarGz => "rootfs.tar.gz",
+        RootfsFormat.Tar => "rootfs.tar",
+        _ => "rootfs",
+    };
+
+    public static BundleOptions? Read(RequestReader reader)
+    {
+        var diagnostics = reader.Diagnostics;
+        var request = reader.Request;
+        var output = reader.String(SurfaceNames.BundleOutputPath);
+        if (output is null)
+        {
+            diagnostics.Error(Messages.OutputPathMissing, reader.Locate(SurfaceNames.BundleOutputPath));
+            return null;
+        }
+
+        var outputDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output, request.ProjectDirectory));
+        var archive = reader.String(SurfaceNames.BundleArchivePath) is { } a ? Path.GetFullPath(a, request.ProjectDirectory) : null;
+        if (archive is not null && archive.StartsWith(outputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            diagnostics.Error(Messages.ArchivePathInsideBundle, reader.Locate(SurfaceNames.BundleArchivePath), archive, outputDirectory, reader.String(SurfaceNames.BundleName) ?? "bundle");
+        }
+
+        var format = RootfsFormat.TarGz;
+        switch (reader.String(SurfaceNames.RootfsFormat)?.ToLowerInvariant())
+        {
+            case null or "tar.gz" or "tgz":
+                break;
+            case "tar":
+                format = RootfsFormat.Tar;
+                break;
+            case "directory":
+                format = RootfsFormat.Directory;
+                break;
+            default:
+                diagnostics.Error(Messages.UnknownRootfsFormat, reader.Locate(SurfaceNames.RootfsFormat), reader.String(SurfaceNames.RootfsFormat));
+                break;
+        }
+
+        var level = CompressionLevel.Optimal;
+        var levelText = reader.String(SurfaceNames.RootfsCompressionLevel);
+        if (levelText is not null && !(Enum.TryParse(levelText, ignoreCase: true, out level) && level != CompressionLevel.NoCompression && Enum.IsDefined(level)))
+        {
+            diagnostics.Error(Messages.UnknownCompressionLevel, reader.Locate(SurfaceNames.RootfsCompressionLevel), levelText);
+            level = CompressionLevel.Optimal;
+        }
+
+        long epoch = 0;
+        var epochText = reader.String(SurfaceNames.SourceDateEpoch);
+        if (epochText is not null
+            && !(long.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch) && epoch <= MaxSourceDateEpoch))
+        {
+            diagnostics.Error(Messages.InvalidSourceDateEpoch, reader.Locate(SurfaceNames.SourceDateEpoch), epochText);
+            epoch = 0;
+        }
+
+        var stamp = request.Get(StampFileProperty) is { } s ? Path.GetFullPath(s, request.ProjectDirectory) : null;
+        return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp);
+    }
+}

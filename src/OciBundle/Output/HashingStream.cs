@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+
+namespace OciBundle.Output;
+
+/// <summary>
+/// A write-only pass-through that hashes what it writes, so a file's digest costs no second read.
+/// The inner stream stays open; the digest stays readable after disposal.
+/// </summary>
+public sealed class HashingStream(Stream inner) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public long BytesWritten { get; private set; }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => BytesWritten;
+
+    public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
+
+    /// <summary>Lower-case hex SHA-256 of everything written so far.</summary>
+    public string HexDigest() => _finalDigest ?? Convert.ToHexString(_hash.GetCurrentHash()).ToLowerInvariant();
+
+    private string? _finalDigest;
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _hash.AppendData(buffer);
+        inner.Write(buffer);
+        BytesWritten += buffer.Length;
+    }
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _finalDigest is null)
+        {
+            _finalDigest = HexDigest();
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.IO.Enumeration;
+using System.Security.Cryptography;
+using System.Text;
+using OciBundle.Rootfs;
+
+namespace OciBundle.Output;
+
+/// <summary>
+/// One digest over everything a bundle depends on: this tool's build, the config.json bytes,
+/// the output options, and the name, size, time, mode and link target of every host input. The
+/// same digest as last time (and outputs untouched since) means there is nothing to write.
+/// </summary>
+public static class InputFingerprint
+{
+    public static string Compute(byte[] configJson, BundleOptions options, RootfsPlan plan)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
+
+        Add("tool " + typeof(InputFingerprint).Assembly.ManifestModule.ModuleVersionId);
+        hash.AppendData(configJson);
+        Add($"options {options.OutputDirectory}|{options.ArchivePath}|{options.Format}|{options.CompressionLevel}|{options.SourceDateEpoch}");
+        if (plan.BaseRootfsHostPath is { } baseRootfs)
+        {
+            Add("base " + baseRootfs);
+            AddHostPath(Add, baseRootfs);
+        }
+
+        foreach (var d in plan.Directories)
+        {
+            Add($"dir {d.Path} {d.Mode} {d.Uid} {d.Gid}");
+        }
+
+        foreach (var f in plan.Files)
+        {
+            Add($"file {f.TargetPath} {f.Mode} {f.Uid} {f.Gid} {f.HostPath}");
+            AddHostPath(Add, f.HostPath);
+        }
+
+        foreach (var l in plan.Symlinks)
+        {
+            Add($"link {l.Path} {l.LinkTarget} {l.Uid} {l.Gid}");
+        }
+
+        return Convert.ToHexString(hash.GetCurrentHash()).ToLowerInvariant();
+    }
+
+    /// <summary>A file's stat, or a whole folder's, walked without following links.</summary>
+    private static void AddHostPath(Action<string> add, string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            add(Describe(new FileInfo(path), ""));
+            return;
+        }
+
+        var entries = new FileSystemEnumerable<string>(
+            path,
+            (ref FileSystemEntry e) => Describe(e.ToFileSystemInfo(), e.ToFullPath()[path.Length..]),
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
+        {
+            ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        }.ToList();
+        entries.Sort(StringComparer.Ordinal);
+        foreach (var line in entries)
+        {
+            add(line);
+        }
+    }
+
+    private static string Describe(FileSystemInfo info, string relative)
+    {
+        if (!info.Exists)
+        {
+            return $"missing {relative}";
+        }
+
+        var size = info is FileInfo file && info.LinkTarget is null ? file.Length : 0;
+        var mode = OperatingSystem.IsWindows() ? 0 : (int)info.UnixFileMode;
+        return string.Create(CultureInfo.InvariantCulture, $"{relative}|{size}|{info.LastWriteTimeUtc.Ticks}|{mode}|{info.LinkTarget}");
+    }
+}

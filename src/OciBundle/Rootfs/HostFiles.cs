@@ -1,0 +1,53 @@
+using OciBundle.Diagnostics;
+
+namespace OciBundle.Rootfs;
+
+/// <summary>Describes one host file as a rootfs entry: its mode from the file system, or recognised by content where the file system has none.</summary>
+public static class HostFiles
+{
+    private const int Executable = 0b111_101_101; // 0755
+    private const int Regular = 0b110_100_100; // 0644
+
+    public static RootfsEntry Describe(RootfsPlan.PlannedFile file)
+    {
+        try
+        {
+            var info = new FileInfo(file.HostPath);
+            return new RootfsEntry
+            {
+                Path = file.TargetPath,
+                Type = RootfsEntryType.RegularFile,
+                Mode = file.Mode ?? ModeOf(file.HostPath),
+                Uid = file.Uid,
+                Gid = file.Gid,
+                SourcePath = file.HostPath,
+                Size = info.Length,
+                Origin = file.Origin,
+            };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, file.Origin, file.HostPath, e.Message), e);
+        }
+    }
+
+    /// <summary>Permission bits from the file system on Unix; on Windows, 0755 for ELF and '#!' files and 0644 otherwise.</summary>
+    public static int ModeOf(string hostPath)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            return (int)File.GetUnixFileMode(hostPath);
+        }
+
+        return LooksExecutable(hostPath) ? Executable : Regular;
+    }
+
+    public static bool LooksExecutable(string hostPath)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(hostPath);
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return (read >= 4 && head[0] == 0x7f && head[1] == (byte)'E' && head[2] == (byte)'L' && head[3] == (byte)'F')
+            || (read >= 2 && head[0] == (byte)'#' && head[1] == (byte)'!');
+    }
+}

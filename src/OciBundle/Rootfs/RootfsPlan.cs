@@ -1,0 +1,258 @@
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+
+namespace OciBundle.Rootfs;
+
+/// <summary>
+/// What goes into the rootfs, read and checked from the request before any file is touched:
+/// the base rootfs, then OciRootfsDirectory, OciRootfsFile and OciRootfsSymlink items, in that
+/// order (later ones replace earlier ones at the same path).
+/// </summary>
+public sealed class RootfsPlan
+{
+    public string? BaseRootfs { get; private init; }
+
+    /// <summary>The host path the base rootfs is read from (a folder or an archive), resolved.</summary>
+    public string? BaseRootfsHostPath { get; private init; }
+
+    public IReadOnlyList<RootfsEntry> Directories { get; private init; } = [];
+
+    public IReadOnlyList<PlannedFile> Files { get; private init; } = [];
+
+    public IReadOnlyList<RootfsEntry> Symlinks { get; private init; } = [];
+
+    /// <summary>A host file or folder to place at <see cref="TargetPath"/>; null Mode/Uid/Gid keep what the host says (and 0 for owners).</summary>
+    public sealed record PlannedFile(string HostPath, string TargetPath, int? Mode, int Uid, int Gid, string Origin);
+
+    public static RootfsPlan Read(RequestReader reader)
+    {
+        var diagnostics = reader.Diagnostics;
+        var (baseValue, baseHost) = ReadBase(reader);
+        return new RootfsPlan
+        {
+            BaseRootfs = baseValue,
+            BaseRootfsHostPath = baseHost,
+            Directories = ReadDirectories(reader),
+            Files = ReadFiles(reader),
+            Symlinks = ReadSymlinks(reader),
+        };
+    }
+
+    /// <summary>Builds the tree: base rootfs (spooled into <paramref name="spoolDirectory"/> when it is an archive), then the items.</summary>
+    public RootfsTree Apply(string spoolDirectory, Action<Diagnostic>? warn)
+    {
+        var tree = new RootfsTree();
+        if (BaseRootfs is not null)
+        {
+            BaseRootfsLoader.Load(tree, BaseRootfsHostPath!, spoolDirectory, warn);
+        }
+
+        foreach (var directory in Directories)
+        {
+            tree.Add(directory);
+        }
+
+        foreach (var file in Files)
+        {
+            if (Directory.Exists(file.HostPath))
+            {
+                HostDirectoryReader.AddDirectory(tree, file.HostPath, file.TargetPath, file.Origin, warn);
+                continue;
+            }
+
+            tree.Add(HostFiles.Describe(file));
+        }
+
+        foreach (var link in Symlinks)
+        {
+            tree.Add(link);
+        }
+
+        return tree;
+    }
+
+    private static (string? Value, string? HostPath) ReadBase(RequestReader reader)
+    {
+        var value = reader.String(SurfaceNames.BaseRootfs);
+        if (value is null)
+        {
+            return (null, null);
+        }
+
+        // garden's form: raw:///abs/dir names a host folder.
+        var hostPath = value.StartsWith("raw://", StringComparison.OrdinalIgnoreCase)
+            ? value["raw://".Length..]
+            : Path.GetFullPath(value, reader.Request.ProjectDirectory);
+        if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
+        {
+            reader.Diagnostics.Error(Messages.BaseRootfsNotFound, reader.Locate(SurfaceNames.BaseRootfs), value);
+            return (null, null);
+        }
+
+        return (value, hostPath);
+    }
+
+    private static List<RootfsEntry> ReadDirectories(RequestReader reader)
+    {
+        var result = new List<RootfsEntry>();
+        foreach (var item in reader.Items(SurfaceNames.RootfsDirectory))
+        {
+            if (TryReadTargetPath(reader, item, SurfaceNames.RootfsDirectory, item.ItemSpec, out var path)
+                & TryReadOwnership(reader, item, SurfaceNames.RootfsDirectory, out var mode, out var uid, out var gid))
+            {
+                result.Add(new RootfsEntry
+                {
+                    Path = path,
+                    Type = RootfsEntryType.Directory,
+                    Mode = mode ?? RootfsTree.ImplicitDirectoryMode,
+                    Uid = uid,
+                    Gid = gid,
+                    Origin = $"{SurfaceNames.RootfsDirectory} {item.ItemSpec}",
+                });
+            }
+        }
+
+        return result;
+    }
+
+    private static List<PlannedFile> ReadFiles(RequestReader reader)
+    {
+        var result = new List<PlannedFile>();
+        foreach (var item in reader.Items(SurfaceNames.RootfsFile))
+        {
+            var hostPath = item.Get("FullPath") ?? Path.GetFullPath(item.ItemSpec, reader.Request.ProjectDirectory);
+            var targetPath = item.Get("TargetPath");
+            if (targetPath is null)
+            {
+                reader.Diagnostics.Error(Messages.RootfsFileTargetPathMissing, item.Location, item.ItemSpec);
+                continue;
+            }
+
+            if (!targetPath.StartsWith('/'))
+            {
+                reader.Diagnostics.Error(Messages.RootfsFileTargetPathNotAbsolute, item.Location, item.ItemSpec, targetPath);
+                continue;
+            }
+
+            if (targetPath.EndsWith('/'))
+            {
+                // A folder: keep the item's path below its wildcard, as Content items do.
+                var recursiveDir = (item.Get("RecursiveDir") ?? "").Replace('\\', '/');
+                targetPath += recursiveDir + Path.GetFileName(hostPath.TrimEnd('/', '\\'));
+            }
+
+            if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
+            {
+                reader.Diagnostics.Error(Messages.RootfsFileNotFound, item.Location, item.ItemSpec);
+                continue;
+            }
+
+            if (TryReadTargetPath(reader, item, SurfaceNames.RootfsFile, targetPath, out var normalized)
+                & TryReadOwnership(reader, item, SurfaceNames.RootfsFile, out var mode, out var uid, out var gid))
+            {
+                result.Add(new PlannedFile(hostPath, normalized, mode, uid, gid, $"{SurfaceNames.RootfsFile} {item.ItemSpec}"));
+            }
+        }
+
+        return result;
+    }
+
+    private static List<RootfsEntry> ReadSymlinks(RequestReader reader)
+    {
+        var result = new List<RootfsEntry>();
+        foreach (var item in reader.Items(SurfaceNames.RootfsSymlink))
+        {
+            var linkTarget = item.Get("LinkTarget");
+            if (linkTarget is null)
+            {
+                reader.Diagnostics.Error(Messages.SymlinkTargetMissing, item.Location, item.ItemSpec);
+                continue;
+            }
+
+            if (linkTarget.Contains('\0'))
+            {
+                reader.Diagnostics.Error(Messages.NulByte, item.Location, $"{SurfaceNames.RootfsSymlink} '{item.ItemSpec}' LinkTarget", linkTarget.Replace('\0', '?'));
+                continue;
+            }
+
+            if (TryReadTargetPath(reader, item, SurfaceNames.RootfsSymlink, item.ItemSpec, out var path)
+                & TryReadOwnership(reader, item, SurfaceNames.RootfsSymlink, out _, out var uid, out var gid))
+            {
+                result.Add(new RootfsEntry
+                {
+                    Path = path,
+                    Type = RootfsEntryType.SymbolicLink,
+                    Mode = 0b111_111_111, // 0777: a link's own mode means nothing on Linux
+                    LinkTarget = linkTarget,
+                    Uid = uid,
+                    Gid = gid,
+                    Origin = $"{SurfaceNames.RootfsSymlink} {item.ItemSpec}",
+                });
+            }
+        }
+
+        return result;
+    }
+
+    private static bool TryReadTargetPath(RequestReader reader, RequestItem item, string itemType, string path, out string normalized)
+    {
+        normalized = "";
+        if (!path.StartsWith('/'))
+        {
+            reader.Diagnostics.Error(Messages.RootfsPathNotAbsolute, item.Location, itemType, path);
+            return false;
+        }
+
+        if (!RootfsPath.TryNormalize(path, out var result, out var reason) || result.Length == 0)
+        {
+            reader.Diagnostics.Error(Messages.InvalidRootfsPath, item.Location, itemType, path, reason ?? "it is the root itself");
+            return false;
+        }
+
+        normalized = result;
+        return true;
+    }
+
+    private static bool TryReadOwnership(RequestReader reader, RequestItem item, string itemType, out int? mode, out int uid, out int gid)
+    {
+        var ok = true;
+        mode = null;
+        uid = gid = 0;
+        if (item.Get("Mode") is { } modeText)
+        {
+            if (RequestReader.TryParseMode(modeText, out var parsed))
+            {
+                mode = parsed;
+            }
+            else
+            {
+                reader.Diagnostics.Error(Messages.InvalidFileMode, item.Location, itemType, item.ItemSpec, modeText);
+                ok = false;
+            }
+        }
+
+        ok &= TryReadId(reader, item, itemType, "Uid", out uid);
+        ok &= TryReadId(reader, item, itemType, "Gid", out gid);
+        return ok;
+    }
+
+    private static bool TryReadId(RequestReader reader, RequestItem item, string itemType, string name, out int id)
+    {
+        id = 0;
+        var text = item.Get(name);
+        if (text is null)
+        {
+            return true;
+        }
+
+        // Tar headers and TarEntry take int ids; larger ids are rare enough to refuse clearly.
+        if (RequestReader.TryParseId(text, out var parsed) && parsed <= int.MaxValue)
+        {
+            id = (int)parsed;
+            return true;
+        }
+
+        reader.Diagnostics.Error(Messages.InvalidOwnerId, item.Location, itemType, item.ItemSpec, name, text);
+        return false;
+    }
+}

@@ -1,0 +1,25 @@
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Spec;
+
+namespace OciBundle.Validation;
+
+/// <summary>
+/// Rules over the assembled spec (OCIB2xxx), one method per concern, each reporting what is wrong
+/// and pointing at the property or item the user can change.
+/// </summary>
+public static class SpecRules
+{
+    public static void Check(RuntimeSpec spec, RequestReader reader)
+    {
+        CheckArgs(spec, reader);
+    }
+
+    private static void CheckArgs(RuntimeSpec spec, RequestReader reader)
+    {
+        if (spec.Process.Args.Count == 0)
+        {
+            reader.Diagnostics.Error(Messages.ArgsEmpty, reader.Request.LocateProperty(SurfaceNames.Entrypoint));
+        }
+    }
+}
