@@ -1,0 +1,129 @@
+using System.Formats.Tar;
+using OciBundle.Diagnostics;
+
+namespace OciBundle.Rootfs;
+
+/// <summary>Turns the entries of one archive, in order, into rootfs entries (the state of one <see cref="ArchiveReader.AddArchive"/> call).</summary>
+internal sealed class ArchiveContext(RootfsTree tree, string archivePath, string spoolDirectory, string origin, Action<Diagnostic>? warn)
+{
+    private int _spooled;
+
+    public void Add(TarEntry entry)
+    {
+        var path = SafePath(entry.Name, entry.Name);
+        switch (entry.EntryType)
+        {
+            case TarEntryType.GlobalExtendedAttributes:
+                return; // PAX defaults for later entries; the reader has applied them already
+            case TarEntryType.Directory:
+                tree.Add(Entry(entry, path, RootfsEntryType.Directory));
+                return;
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                AddFile(entry, path);
+                return;
+            case TarEntryType.SymbolicLink:
+                if (entry.LinkName.Contains('\0'))
+                {
+                    throw Unsafe(entry.Name, "is a symbolic link whose target contains a NUL character");
+                }
+
+                tree.Add(Entry(entry, path, RootfsEntryType.SymbolicLink) with { LinkTarget = entry.LinkName });
+                return;
+            case TarEntryType.HardLink:
+                AddHardLink(entry, path);
+                return;
+            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+                warn?.Invoke(Diagnostic.Warning(Messages.ArchiveEntrySkipped, null, archivePath, entry.Name, KindName(entry.EntryType)));
+                return;
+            default:
+                throw new OciBundleException(Diagnostic.Error(Messages.UnsupportedArchiveEntry, null, archivePath, entry.Name, entry.EntryType));
+        }
+    }
+
+    private void AddFile(TarEntry entry, string path)
+    {
+        if (path.Length == 0)
+        {
+            throw Unsafe(entry.Name, "is a file in place of the rootfs root");
+        }
+
+        // Named by a counter, never by the archive: the names are not trusted, nor unique by case.
+        var spool = Path.Combine(spoolDirectory, (++_spooled).ToString("D8", System.Globalization.CultureInfo.InvariantCulture));
+        long size = 0;
+        using (var output = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            if (entry.DataStream is { } data)
+            {
+                data.CopyTo(output);
+                size = output.Length;
+            }
+        }
+
+        tree.Add(Entry(entry, path, RootfsEntryType.RegularFile) with { SourcePath = spool, Size = size });
+    }
+
+    private void AddHardLink(TarEntry entry, string path)
+    {
+        var target = SafePath(entry.LinkName, entry.Name, "is a hard link to '" + entry.LinkName + "', which ");
+        if (!tree.TryGet(target, out var existing) || target.Length == 0)
+        {
+            throw new OciBundleException(Diagnostic.Error(Messages.LinkLeavesTree, null, origin, entry.Name, entry.LinkName));
+        }
+
+        switch (existing.Type)
+        {
+            case RootfsEntryType.RegularFile:
+                // Both names share the spooled copy and a key, so the writers link them again.
+                // Mode and owner are the target's: extracting the link gives the target's inode.
+                var key = existing.HardLinkKey ?? "spool:" + existing.SourcePath;
+                if (existing.HardLinkKey is null)
+                {
+                    tree.Add(existing with { HardLinkKey = key });
+                }
+
+                tree.Add(existing with { Path = path, HardLinkKey = key, Origin = origin });
+                return;
+            case RootfsEntryType.SymbolicLink:
+                tree.Add(existing with { Path = path, Origin = origin }); // a hard link to a link is that link again
+                return;
+            default:
+                throw Unsafe(entry.Name, $"is a hard link to the folder '{entry.LinkName}'");
+        }
+    }
+
+    private RootfsEntry Entry(TarEntry entry, string path, RootfsEntryType type) => new()
+    {
+        Path = path,
+        Type = type,
+        Mode = (int)entry.Mode & 0xFFF,
+        Uid = entry.Uid,
+        Gid = entry.Gid,
+        Origin = origin,
+    };
+
+    /// <summary>Normalises an archive name, refusing absolute names, '..' and NUL.</summary>
+    private string SafePath(string name, string entryName, string prefix = "")
+    {
+        if (name.StartsWith('/'))
+        {
+            throw Unsafe(entryName, prefix + "is an absolute path");
+        }
+
+        if (!RootfsPath.TryNormalize(name, out var normalized, out var reason))
+        {
+            throw Unsafe(entryName, prefix + reason.Replace("it contains", "contains", StringComparison.Ordinal));
+        }
+
+        return normalized;
+    }
+
+    private OciBundleException Unsafe(string entryName, string why) =>
+        new(Diagnostic.Error(Messages.UnsafeArchiveEntry, null, archivePath, entryName, why));
+
+    private static string KindName(TarEntryType type) => type switch
+    {
+        TarEntryType.CharacterDevice => "character device",
+        TarEntryType.BlockDevice => "block device",
+        _ => "fifo",
+    };
+}
