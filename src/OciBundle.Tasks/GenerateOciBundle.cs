@@ -73,6 +73,10 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public ITaskItem[] OciRootfsSymlink { get; set; } = [];
 
     // Plumbing
+    /// <summary>The project being built: relative paths are resolved against its folder, and it names the bundle in the log.</summary>
+    [Required]
+    public string ProjectFullPath { get; set; } = "";
+
     public string? StampFile { get; set; }
 
     /// <summary>The project and import files whose property elements errors may point at, in evaluation order.</summary>
@@ -112,7 +116,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     private void Report(Diagnostic diagnostic)
     {
         var location = diagnostic.Location;
-        var file = location?.File ?? BuildEngine.ProjectFileOfTaskNode;
+        var file = location?.File ?? ProjectFullPath;
         if (diagnostic.Severity == DiagnosticSeverity.Error)
         {
             Log.LogError(null, diagnostic.Code, null, file, location?.Line ?? 0, location?.Column ?? 0, 0, 0, diagnostic.Message);
@@ -140,7 +144,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
             .Select(o => $"{Path.GetFileName(o.Path)} {FormatSize(o.Size)} sha256:{o.Sha256[..12]}");
         var suffix = result.UpToDate ? ", up to date" : "";
         var details = string.Join(", ", parts);
-        Log.LogMessage(MessageImportance.High, $"  {Path.GetFileNameWithoutExtension(BuildEngine.ProjectFileOfTaskNode)} -> {result.BundleDirectory}{Path.DirectorySeparatorChar} ({(details.Length > 0 ? details : "rootfs/")}{suffix})");
+        Log.LogMessage(MessageImportance.High, $"  {Path.GetFileNameWithoutExtension(ProjectFullPath)} -> {result.BundleDirectory}{Path.DirectorySeparatorChar} ({(details.Length > 0 ? details : "rootfs/")}{suffix})");
     }
 
     private static string FormatSize(long bytes) => bytes switch

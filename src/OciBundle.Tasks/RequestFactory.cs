@@ -11,7 +11,7 @@ internal static class RequestFactory
 {
     public static BundleRequest Create(GenerateOciBundle task)
     {
-        var projectFile = task.BuildEngine.ProjectFileOfTaskNode;
+        var projectFile = task.ProjectFullPath;
         var locator = new ProjectSourceLocator(
             task.ProjectFiles.Select(f => f.GetMetadata("FullPath")).Where(File.Exists).Distinct().ToList());
         var request = new BundleRequest

@@ -198,5 +198,5 @@ public sealed class BundleBuildTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     private static List<DateTime> Stamps(TestProject project) =>
-        ["config.json", "rootfs.tar.gz", "SHA256SUMS"].Select(n => File.GetLastWriteTimeUtc(project.BundleFile(n))).ToList();
+        new[] { "config.json", "rootfs.tar.gz", "SHA256SUMS" }.Select(n => File.GetLastWriteTimeUtc(project.BundleFile(n))).ToList();
 }
