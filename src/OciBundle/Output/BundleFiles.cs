@@ -47,7 +47,8 @@ public static class BundleFiles
             writer.WriteFile(ConfigFileName, configJson, ConfigMode);
             writer.WriteDirectory("rootfs/", RootfsTree.ImplicitDirectoryMode);
             writer.WriteTree(sorted, "rootfs/");
-        }) with { Kind = OutputKinds.BundleArchive };
+        }) with
+        { Kind = OutputKinds.BundleArchive };
 
     public static BundleOutputFile WriteChecksums(string staging, IEnumerable<string> lines)
     {
