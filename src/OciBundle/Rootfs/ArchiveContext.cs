@@ -48,7 +48,14 @@ internal sealed class ArchiveContext(RootfsTree tree, string archivePath, string
         }
 
         // Named by a counter, never by the archive: the names are not trusted, nor unique by case.
-        var spool = Path.Combine(spoolDirectory, (++_spooled).ToString("D8", System.Globalization.CultureInfo.InvariantCulture));
+        // Names already taken (an earlier archive spooled into the same folder) are skipped.
+        string spool;
+        do
+        {
+            spool = Path.Combine(spoolDirectory, (++_spooled).ToString("D8", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        while (File.Exists(spool));
+
         long size = 0;
         using (var output = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
         {

@@ -48,6 +48,22 @@ public class ArchiveReaderTests
     }
 
     [Fact]
+    public void Two_archives_can_share_a_spool_folder()
+    {
+        using var temp = new TempDirectory();
+        var first = Write(temp, (TarEntryType.RegularFile, "a", ""));
+        File.Move(first, temp.Combine("first.tar"));
+        var second = Write(temp, (TarEntryType.RegularFile, "b", ""));
+        var tree = new RootfsTree();
+
+        ArchiveReader.AddArchive(tree, temp.Combine("first.tar"), temp.Combine("spool"), "test");
+        ArchiveReader.AddArchive(tree, second, temp.Combine("spool"), "test");
+
+        Assert.NotEqual(Get(tree, "a").SourcePath, Get(tree, "b").SourcePath);
+        Assert.Equal("data", File.ReadAllText(Get(tree, "a").SourcePath!));
+    }
+
+    [Fact]
     public void An_absolute_name_is_refused()
     {
         using var temp = new TempDirectory();

@@ -8,6 +8,9 @@ internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode,
     private const int FileTypeMask = 0xF000;
     private const int RegularFileType = 0x8000;
 
+    // Set once statx turns out to be missing, so a large tree does not retry it per file.
+    private static bool s_unavailable;
+
     public int FileType => Mode & FileTypeMask;
 
     public bool IsRegularFile => FileType == RegularFileType;
@@ -75,7 +78,4 @@ internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode,
             DeviceMajor: MemoryMarshal.Read<uint>(span[136..]),
             DeviceMinor: MemoryMarshal.Read<uint>(span[140..]));
     }
-
-    // Set once statx turns out to be missing, so a large tree does not retry it per file.
-    private static bool s_unavailable;
 }
