@@ -197,6 +197,51 @@ public sealed class BundleBuildTests(SdkFeed feed, ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Default_items_can_be_removed_and_the_target_returns_its_outputs()
+    {
+        var project = Projects.CreateShow(
+            feed,
+            "defaults",
+            "<OciEnableDefaultMaskedPathItems>false</OciEnableDefaultMaskedPathItems>",
+            """
+            <OciCapability Remove="CAP_NET_RAW" />
+            <OciNamespace Remove="network" />
+            <OciMount Remove="/dev/mqueue" />
+            </ItemGroup>
+            <Target Name="PrintOciOutputs" AfterTargets="GenerateOciBundle">
+              <Message Importance="high" Text="output %(OciBundleOutput.Kind) %(OciBundleOutput.Sha256) %(OciBundleOutput.Identity)" />
+              <Message Importance="high" Text="directory $(OciBundleDirectory)" />
+            </Target>
+            <ItemGroup>
+            """);
+        var build = project.BuildSucceeds();
+
+        using var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json")));
+        var root = config.RootElement;
+        var bounding = root.GetProperty("process").GetProperty("capabilities").GetProperty("bounding").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal(13, bounding.Count);
+        Assert.DoesNotContain("CAP_NET_RAW", bounding);
+        var linux = root.GetProperty("linux");
+        Assert.False(linux.TryGetProperty("maskedPaths", out _));
+        Assert.Equal(5, linux.GetProperty("readonlyPaths").GetArrayLength());
+        Assert.Equal(["pid", "ipc", "uts", "mount"], linux.GetProperty("namespaces").EnumerateArray().Select(n => n.GetProperty("type").GetString()));
+        Assert.DoesNotContain("/dev/mqueue", root.GetProperty("mounts").EnumerateArray().Select(m => m.GetProperty("destination").GetString()));
+
+        var sums = File.ReadAllLines(project.BundleFile("SHA256SUMS")).ToDictionary(l => l.Split("  ")[1], l => l.Split("  ")[0]);
+        Assert.Contains($"output Config {sums["config.json"]} {project.BundleFile("config.json")}", build.StdOut);
+        Assert.Contains($"output Rootfs {sums["rootfs.tar.gz"]} {project.BundleFile("rootfs.tar.gz")}", build.StdOut);
+        Assert.Contains($"output Checksums ", build.StdOut);
+        Assert.Contains($"directory {project.BundleDirectory}", build.StdOut);
+
+        if (Runc.Usable(output))
+        {
+            // runc takes the bundle as it is, without a network namespace of its own.
+            var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
+            Assert.True(run.ExitCode == 0, run.All);
+        }
+    }
+
     private static List<DateTime> Stamps(TestProject project) =>
         new[] { "config.json", "rootfs.tar.gz", "SHA256SUMS" }.Select(n => File.GetLastWriteTimeUtc(project.BundleFile(n))).ToList();
 }
