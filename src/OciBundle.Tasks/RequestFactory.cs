@@ -14,10 +14,14 @@ internal static class RequestFactory
         var projectFile = task.ProjectFullPath;
         var locator = new ProjectSourceLocator(
             task.ProjectFiles.Select(f => f.GetMetadata("FullPath")).Where(File.Exists).Distinct().ToList());
+        // A property passed with -p: wins over any element in the files: then there is no line to show.
+        var global = task.BuildEngine is IBuildEngine6 engine6
+            ? engine6.GetGlobalProperties().Keys.ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : [];
         var request = new BundleRequest
         {
             ProjectDirectory = Path.GetDirectoryName(projectFile) ?? Environment.CurrentDirectory,
-            LocateProperty = locator.LocateProperty,
+            LocateProperty = name => global.Contains(name) ? null : locator.LocateProperty(name),
         };
 
         request

@@ -51,4 +51,23 @@ public sealed class ErrorTests(SdkFeed feed)
         Assert.DoesNotContain("Exception", result.All); // no stack trace
         Assert.False(Directory.Exists(project.BundleDirectory), "a failed build left a bundle folder behind");
     }
+
+    [Fact]
+    public void A_bad_value_passed_with_p_points_at_the_project_without_a_line()
+    {
+        var project = feed.CreateProject("error-global", """
+            <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+              <Sdk Name="OciBundle.Sdk" Version="{Version}" />
+              <PropertyGroup>
+                <TargetFramework>net8.0</TargetFramework>
+                <OciWorkingDirectory>/srv</OciWorkingDirectory>
+              </PropertyGroup>
+              <ItemGroup><OciEntrypoint Include="/bin/busybox" /></ItemGroup>
+            </Project>
+            """);
+        var result = project.Build("-p:OciWorkingDirectory=srv");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"{project.ProjectFile} : error OCIB1002: OciWorkingDirectory is 'srv'", result.StdOut);
+    }
 }

@@ -1,27 +1,26 @@
+using System.Text.RegularExpressions;
+using OciBundle.Diagnostics;
 using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
-/// <summary>ociVersion, root and hostname.</summary>
-public static class GeneralStep
+/// <summary>ociVersion and root.</summary>
+public static partial class GeneralStep
 {
     public const string DefaultSpecVersion = "1.0.2"; // crun 1.8 refuses anything newer than 1.1
 
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
-        spec.OciVersion = reader.String(SurfaceNames.SpecVersion) ?? DefaultSpecVersion;
-        spec.Root = new Root { Path = "rootfs", Readonly = reader.Bool(SurfaceNames.RootfsReadonly, false) };
-
-        var hostname = reader.String(SurfaceNames.Hostname) ?? reader.String(SurfaceNames.BundleName);
-        if (hostname is not null && !IsValidHostname(hostname))
+        var version = reader.String(SurfaceNames.SpecVersion) ?? DefaultSpecVersion;
+        if (!SemanticVersion().IsMatch(version))
         {
-            reader.Diagnostics.Error(Diagnostics.Messages.InvalidHostname, reader.Locate(SurfaceNames.Hostname), hostname);
+            reader.Diagnostics.Error(Messages.InvalidSpecVersion, reader.Locate(SurfaceNames.SpecVersion), version);
         }
 
-        spec.Hostname = hostname;
+        spec.OciVersion = version;
+        spec.Root = new Root { Path = "rootfs", Readonly = reader.Bool(SurfaceNames.RootfsReadonly, false) };
     }
 
-    /// <summary>What sethostname(2) takes and resolvers expect: 1 to 64 bytes of letters, digits, '-', '.', '_'.</summary>
-    public static bool IsValidHostname(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+    [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$")]
+    private static partial Regex SemanticVersion();
 }

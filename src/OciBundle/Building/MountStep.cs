@@ -50,8 +50,9 @@ public static class MountStep
                 options.Add(mode);
             }
 
-            mounts.RemoveAll(m => m.Destination == destination);
-            mounts.Add(new Mount { Destination = destination, Type = type, Source = source, Options = options.Count > 0 ? options : null });
+            // A later item at the same destination takes the earlier one's place, so replacing
+            // /dev keeps it before /dev/pts (a parent mounted later would cover its children).
+            mounts.ReplaceOrAdd(m => m.Destination == destination, new Mount { Destination = destination, Type = type, Source = source, Options = options.Count > 0 ? options : null });
         }
 
         spec.Mounts = mounts;

@@ -27,8 +27,7 @@ public static class NamespaceStep
                 continue;
             }
 
-            namespaces.RemoveAll(n => n.Type == type);
-            namespaces.Add(new Namespace { Type = type, Path = path });
+            namespaces.ReplaceOrAdd(n => n.Type == type, new Namespace { Type = type, Path = path });
         }
 
         spec.Linux.Namespaces = namespaces;

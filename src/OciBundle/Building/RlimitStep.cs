@@ -34,7 +34,7 @@ public static class RlimitStep
             // One of Soft and Hard is enough: the other takes the same value.
             if (item.Get("Soft") is null && item.Get("Hard") is null)
             {
-                reader.Diagnostics.Error(Messages.InvalidRlimitValue, item.Location, item.ItemSpec, "Soft", "");
+                reader.Diagnostics.Error(Messages.RlimitValueMissing, item.Location, item.ItemSpec);
                 continue;
             }
 
@@ -51,8 +51,7 @@ public static class RlimitStep
                 continue;
             }
 
-            limits.RemoveAll(l => l.Type == type);
-            limits.Add(new Rlimit { Type = type, Hard = hardValue, Soft = softValue });
+            limits.ReplaceOrAdd(l => l.Type == type, new Rlimit { Type = type, Hard = hardValue, Soft = softValue });
         }
 
         spec.Process.Rlimits = limits.Count > 0 ? limits : null;

@@ -18,6 +18,7 @@ public static class SpecBuilder
         RlimitStep.Apply,
         CapabilityStep.Apply,
         NamespaceStep.Apply,
+        HostnameStep.Apply,
         MountStep.Apply,
         PathListStep.Apply,
         DeviceCgroupStep.Apply,

@@ -68,13 +68,20 @@ public sealed record BundleOptions(
                 break;
         }
 
-        var level = CompressionLevel.Optimal;
         var levelText = reader.String(SurfaceNames.RootfsCompressionLevel);
-        if (levelText is not null && !(Enum.TryParse(levelText, ignoreCase: true, out level) && level != CompressionLevel.NoCompression && Enum.IsDefined(level)))
+        CompressionLevel? parsedLevel = levelText?.ToLowerInvariant() switch
+        {
+            null or "optimal" => CompressionLevel.Optimal,
+            "fastest" => CompressionLevel.Fastest,
+            "smallestsize" => CompressionLevel.SmallestSize,
+            _ => null,
+        };
+        if (parsedLevel is null)
         {
             diagnostics.Error(Messages.UnknownCompressionLevel, reader.Locate(SurfaceNames.RootfsCompressionLevel), levelText);
-            level = CompressionLevel.Optimal;
         }
+
+        var level = parsedLevel ?? CompressionLevel.Optimal;
 
         long epoch = 0;
         var epochText = reader.String(SurfaceNames.SourceDateEpoch);

@@ -56,7 +56,7 @@ public sealed class RootfsPlan
         {
             if (Directory.Exists(file.HostPath))
             {
-                HostDirectoryReader.AddDirectory(tree, file.HostPath, file.TargetPath, file.Origin, warn);
+                AddFolder(tree, file, warn);
                 continue;
             }
 
@@ -71,6 +71,17 @@ public sealed class RootfsPlan
         return tree;
     }
 
+    /// <summary>A host folder placed whole; the item's Uid and Gid own every entry of it.</summary>
+    private static void AddFolder(RootfsTree tree, PlannedFile folder, Action<Diagnostic>? warn)
+    {
+        var scratch = new RootfsTree();
+        HostDirectoryReader.AddDirectory(scratch, folder.HostPath, folder.TargetPath, folder.Origin, warn);
+        foreach (var entry in scratch.Sorted().Where(e => RootfsPath.IsAtOrBelow(e.Path, folder.TargetPath)))
+        {
+            tree.Add(entry with { Uid = folder.Uid, Gid = folder.Gid });
+        }
+    }
+
     private static (string? Value, string? HostPath) ReadBase(RequestReader reader)
     {
         var value = reader.String(SurfaceNames.BaseRootfs);
@@ -79,13 +90,26 @@ public sealed class RootfsPlan
             return (null, null);
         }
 
-        // garden's form: raw:///abs/dir names a host folder.
-        var hostPath = value.StartsWith("raw://", StringComparison.OrdinalIgnoreCase)
-            ? value["raw://".Length..]
-            : Path.GetFullPath(value, reader.Request.ProjectDirectory);
+        var location = reader.Locate(SurfaceNames.BaseRootfs);
+        var isRaw = value.StartsWith("raw://", StringComparison.OrdinalIgnoreCase);
+
+        // garden's form: raw:///abs/dir names a host folder, always absolute.
+        var hostPath = isRaw ? value["raw://".Length..] : Path.GetFullPath(value, reader.Request.ProjectDirectory);
+        if (isRaw && !Path.IsPathFullyQualified(hostPath))
+        {
+            reader.Diagnostics.Error(Messages.BaseRootfsUnsupported, location, value);
+            return (null, null);
+        }
+
         if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
         {
-            reader.Diagnostics.Error(Messages.BaseRootfsNotFound, reader.Locate(SurfaceNames.BaseRootfs), value);
+            reader.Diagnostics.Error(Messages.BaseRootfsNotFound, location, value);
+            return (null, null);
+        }
+
+        if (File.Exists(hostPath) && (isRaw || !ArchiveReader.IsSupportedArchiveName(hostPath)))
+        {
+            reader.Diagnostics.Error(Messages.BaseRootfsUnsupported, location, value);
             return (null, null);
         }
 
@@ -147,6 +171,12 @@ public sealed class RootfsPlan
                 continue;
             }
 
+            if (Directory.Exists(hostPath) && item.Get("Mode") is { } folderMode)
+            {
+                reader.Diagnostics.Error(Messages.ModeOnFolderItem, item.Location, item.ItemSpec, folderMode);
+                continue;
+            }
+
             if (TryReadTargetPath(reader, item, SurfaceNames.RootfsFile, targetPath, out var normalized)
                 & TryReadOwnership(reader, item, SurfaceNames.RootfsFile, out var mode, out var uid, out var gid))
             {
@@ -175,14 +205,16 @@ public sealed class RootfsPlan
                 continue;
             }
 
+            // A link's own mode means nothing on Linux, so only its owner is read.
             if (TryReadTargetPath(reader, item, SurfaceNames.RootfsSymlink, item.ItemSpec, out var path)
-                & TryReadOwnership(reader, item, SurfaceNames.RootfsSymlink, out _, out var uid, out var gid))
+                & TryReadId(reader, item, SurfaceNames.RootfsSymlink, "Uid", out var uid)
+                & TryReadId(reader, item, SurfaceNames.RootfsSymlink, "Gid", out var gid))
             {
                 result.Add(new RootfsEntry
                 {
                     Path = path,
                     Type = RootfsEntryType.SymbolicLink,
-                    Mode = 0b111_111_111, // 0777: a link's own mode means nothing on Linux
+                    Mode = 0b111_111_111,
                     LinkTarget = linkTarget,
                     Uid = uid,
                     Gid = gid,

@@ -13,6 +13,16 @@ public static class SpecRules
     public static void Check(RuntimeSpec spec, RequestReader reader)
     {
         CheckArgs(spec, reader);
+        CheckHostname(spec, reader);
+    }
+
+    /// <summary>runc sets the hostname only inside a uts namespace of the container's own.</summary>
+    private static void CheckHostname(RuntimeSpec spec, RequestReader reader)
+    {
+        if (spec.Hostname is not null && !spec.Linux.Namespaces.Any(n => n.Type == "uts"))
+        {
+            reader.Diagnostics.Error(Messages.HostnameWithoutUtsNamespace, reader.Locate(SurfaceNames.Hostname), spec.Hostname);
+        }
     }
 
     private static void CheckArgs(RuntimeSpec spec, RequestReader reader)

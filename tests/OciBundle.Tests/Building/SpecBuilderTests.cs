@@ -204,6 +204,7 @@ public class SpecBuilderTests
         var spec = BuildClean(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/dev", ("Type", "tmpfs"), ("Source", "tmpfs"), ("Options", "size=1m")));
         var dev = Assert.Single(spec.Mounts, m => m.Destination == "/dev");
         Assert.Equal(["size=1m"], dev.Options);
+        Assert.Equal(["/proc", "/dev", "/sys"], spec.Mounts.Select(m => m.Destination)); // in the default's place, before its children
     }
 
     [Fact]
@@ -269,6 +270,43 @@ public class SpecBuilderTests
         Assert.Equal("OCIB1016", ErrorCode(RequestBuilder.Defaults().WithItem(SurfaceNames.Rlimit, "RLIMIT_FOO", ("Soft", "1"))));
         Assert.Equal("OCIB1017", ErrorCode(RequestBuilder.Defaults().WithItem(SurfaceNames.Rlimit, "RLIMIT_NPROC", ("Soft", "ten"))));
         Assert.Equal("OCIB1018", ErrorCode(RequestBuilder.Defaults().WithItem(SurfaceNames.Rlimit, "RLIMIT_NPROC", ("Soft", "20"), ("Hard", "10"))));
+    }
+
+    [Fact]
+    public void An_rlimit_without_values_is_OCIB1024()
+    {
+        Assert.Equal("OCIB1024", ErrorCode(RequestBuilder.Defaults().WithItem(SurfaceNames.Rlimit, "RLIMIT_NPROC")));
+    }
+
+    [Fact]
+    public void Replacing_a_namespace_or_rlimit_keeps_its_place()
+    {
+        var spec = BuildClean(RequestBuilder.Defaults()
+            .WithItem(SurfaceNames.Namespace, "pid", ("Path", "/proc/1/ns/pid"))
+            .WithItem(SurfaceNames.Rlimit, "RLIMIT_CORE", ("Soft", "0"))
+            .WithItem(SurfaceNames.Rlimit, "RLIMIT_NOFILE", ("Soft", "10")));
+        Assert.Equal(("pid", "/proc/1/ns/pid"), (spec.Linux.Namespaces[0].Type, spec.Linux.Namespaces[0].Path));
+        Assert.Equal(["RLIMIT_NOFILE", "RLIMIT_CORE"], spec.Process.Rlimits!.Select(r => r.Type));
+        Assert.Equal(10ul, spec.Process.Rlimits![0].Soft);
+    }
+
+    [Fact]
+    public void The_default_hostname_needs_a_uts_namespace()
+    {
+        var request = new BundleRequest().With(SurfaceNames.BundleName, "app").WithItem(SurfaceNames.Namespace, "pid");
+        Assert.Null(BuildClean(request).Hostname);
+        Assert.Equal("app", BuildClean(request.WithItem(SurfaceNames.Namespace, "uts")).Hostname);
+    }
+
+    [Theory]
+    [InlineData("1.0.2", null)]
+    [InlineData("1.1.0-rc.1", null)]
+    [InlineData("1.0", "OCIB1026")]
+    [InlineData("latest", "OCIB1026")]
+    public void Spec_version_must_be_a_version(string version, string? code)
+    {
+        var (_, diagnostics) = Build(RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, version));
+        Assert.Equal(code, diagnostics.Items.SingleOrDefault()?.Code);
     }
 
     [Fact]

@@ -112,6 +112,45 @@ public sealed class RootfsPlanTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_item_takes_the_items_owner_for_every_entry()
+    {
+        HostFile("site/index.html");
+        var tree = Tree(NewRequest().WithItem(SurfaceNames.RootfsFile, "site", ("FullPath", _temp.Combine("site")), ("TargetPath", "/srv/site"), ("Uid", "33"), ("Gid", "33")));
+        Assert.True(tree.TryGet("srv/site", out var folder));
+        Assert.True(tree.TryGet("srv/site/index.html", out var file));
+        Assert.Equal((33, 33, 33, 33), (folder.Uid, folder.Gid, file.Uid, file.Gid));
+        Assert.True(tree.TryGet("srv", out var parent));
+        Assert.Equal(0, parent.Uid);
+    }
+
+    [Fact]
+    public void A_folder_item_with_a_mode_is_OCIB1027()
+    {
+        HostFile("site/index.html");
+        Assert.Equal("OCIB1027", Code(NewRequest().WithItem(SurfaceNames.RootfsFile, "site", ("FullPath", _temp.Combine("site")), ("TargetPath", "/srv/site"), ("Mode", "0644"))));
+    }
+
+    [Fact]
+    public void A_symlink_mode_is_not_read()
+    {
+        var tree = Tree(NewRequest().WithItem(SurfaceNames.RootfsSymlink, "/bin/sh", ("LinkTarget", "busybox"), ("Mode", "whatever")));
+        Assert.True(tree.TryGet("bin/sh", out var link));
+        Assert.Equal(0b111_111_111, link.Mode);
+    }
+
+    [Theory]
+    [InlineData("raw://relative/dir")]
+    [InlineData("raw:///FILE")]
+    [InlineData("image.zip")]
+    public void Base_rootfs_forms_that_cannot_work_are_OCIB3002_before_anything_is_read(string value)
+    {
+        HostFile("relative/dir/x");
+        HostFile("image.zip");
+        var file = HostFile("rootfs.tar");
+        Assert.Equal("OCIB3002", Code(NewRequest().With(SurfaceNames.BaseRootfs, value.Replace("/FILE", file))));
+    }
+
+    [Fact]
     public void Item_errors_are_coded()
     {
         var host = HostFile("f");
