@@ -52,6 +52,8 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public ITaskItem[] OciRlimit { get; set; } = [];
 
+    public ITaskItem[] OciAdditionalGroup { get; set; } = [];
+
     // Isolation
     public ITaskItem[] OciCapability { get; set; } = [];
 
@@ -62,6 +64,26 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public ITaskItem[] OciNamespace { get; set; } = [];
 
     public ITaskItem[] OciMount { get; set; } = [];
+
+    public string? OciPrivileged { get; set; }
+
+    public ITaskItem[] OciDevice { get; set; } = [];
+
+    public string? OciAllowAllDevices { get; set; }
+
+    public string? OciNetworkMode { get; set; }
+
+    public string? OciHostIpc { get; set; }
+
+    public string? OciHostPid { get; set; }
+
+    public string? OciUserNamespace { get; set; }
+
+    public ITaskItem[] OciUidMapping { get; set; } = [];
+
+    public ITaskItem[] OciGidMapping { get; set; } = [];
+
+    public string? OciRootless { get; set; }
 
     // Root filesystem content
     public string? OciBaseRootfs { get; set; }

@@ -39,6 +39,13 @@ internal static class RequestFactory
             .With(SurfaceNames.NoNewPrivileges, task.OciNoNewPrivileges)
             .With(SurfaceNames.RootfsReadonly, task.OciRootfsReadonly)
             .With(SurfaceNames.BaseRootfs, task.OciBaseRootfs)
+            .With(SurfaceNames.Privileged, task.OciPrivileged)
+            .With(SurfaceNames.AllowAllDevices, task.OciAllowAllDevices)
+            .With(SurfaceNames.NetworkMode, task.OciNetworkMode)
+            .With(SurfaceNames.HostIpc, task.OciHostIpc)
+            .With(SurfaceNames.HostPid, task.OciHostPid)
+            .With(SurfaceNames.UserNamespace, task.OciUserNamespace)
+            .With(SurfaceNames.Rootless, task.OciRootless)
             .With(BundleOptions.StampFileProperty, task.StampFile);
 
         (string Type, ITaskItem[] Items)[] items =
@@ -52,6 +59,10 @@ internal static class RequestFactory
             (SurfaceNames.ReadonlyPath, task.OciReadonlyPath),
             (SurfaceNames.Namespace, task.OciNamespace),
             (SurfaceNames.Mount, task.OciMount),
+            (SurfaceNames.Device, task.OciDevice),
+            (SurfaceNames.UidMapping, task.OciUidMapping),
+            (SurfaceNames.GidMapping, task.OciGidMapping),
+            (SurfaceNames.AdditionalGroup, task.OciAdditionalGroup),
             (SurfaceNames.RootfsFile, task.OciRootfsFile),
             (SurfaceNames.RootfsDirectory, task.OciRootfsDirectory),
             (SurfaceNames.RootfsSymlink, task.OciRootfsSymlink),

@@ -25,6 +25,7 @@ public static class CapabilityStep
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         var granted = new List<string>();
+        var ambient = new List<string>();
         foreach (var item in reader.Items(SurfaceNames.Capability))
         {
             if (!TryCanonicalize(item.ItemSpec, out var name))
@@ -37,16 +38,41 @@ public static class CapabilityStep
             {
                 granted.Add(name);
             }
+
+            if (IsTrue(reader, item, "Ambient") && !ambient.Contains(name))
+            {
+                ambient.Add(name);
+            }
         }
 
-        // Bounding, effective and permitted carry the same set; inheritable and ambient stay
-        // empty, so an unprivileged exec does not keep capabilities it was not meant to.
+        // Bounding, effective and permitted carry the same set. Inheritable and ambient stay
+        // empty unless asked for, so a process started by exec keeps only what it was meant to;
+        // an ambient capability must also be inheritable (and permitted) or the kernel drops it.
         spec.Process.Capabilities = new Capabilities
         {
             Bounding = [.. granted],
             Effective = [.. granted],
+            Inheritable = ambient.Count > 0 ? [.. ambient] : null,
             Permitted = [.. granted],
+            Ambient = ambient.Count > 0 ? [.. ambient] : null,
         };
+    }
+
+    private static bool IsTrue(RequestReader reader, RequestItem item, string metadata)
+    {
+        var text = item.Get(metadata);
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        reader.Diagnostics.Error(Messages.InvalidBoolean, item.Location, $"{SurfaceNames.Capability} '{item.ItemSpec}' {metadata}", text);
+        return false;
     }
 
     public static bool TryCanonicalize(string text, out string name)

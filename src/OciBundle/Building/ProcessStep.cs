@@ -15,6 +15,7 @@ public static class ProcessStep
         process.Env = ReadEnvironment(reader);
         process.Cwd = ReadWorkingDirectory(reader);
         process.User = ReadUser(reader);
+        process.User.AdditionalGids = ReadAdditionalGroups(reader);
         process.Terminal = reader.Bool(SurfaceNames.Terminal, false);
         process.NoNewPrivileges = reader.Bool(SurfaceNames.NoNewPrivileges, true);
     }
@@ -95,17 +96,39 @@ public static class ProcessStep
             return new User();
         }
 
-        var parts = text.Split(':');
-        if (parts.Length <= 2
-            && RequestReader.TryParseId(parts[0], out var uid)
-            && (parts.Length == 1 || RequestReader.TryParseId(parts[1], out _)))
+        if (!AccountNames.TrySplitUser(text, out var user, out var group))
         {
-            // uid alone means gid 0, as runc and Docker do for a numeric user.
-            var gid = parts.Length == 2 ? uint.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
-            return new User { Uid = uid, Gid = gid };
+            reader.Diagnostics.Error(Messages.InvalidUser, reader.Locate(SurfaceNames.User), text);
+            return new User();
         }
 
-        reader.Diagnostics.Error(Messages.InvalidUser, reader.Locate(SurfaceNames.User), text);
-        return new User();
+        // Numbers are written now; names wait for the rootfs (AccountResolver). A uid alone
+        // means gid 0, as runc does for a numeric user.
+        RequestReader.TryParseId(user, out var uid);
+        uint gid = 0;
+        if (group is not null)
+        {
+            RequestReader.TryParseId(group, out gid);
+        }
+
+        return new User { Uid = uid, Gid = gid };
+    }
+
+    private static List<uint>? ReadAdditionalGroups(RequestReader reader)
+    {
+        var gids = new List<uint>();
+        foreach (var item in reader.Items(SurfaceNames.AdditionalGroup))
+        {
+            if (!AccountNames.IsNumberOrName(item.ItemSpec))
+            {
+                reader.Diagnostics.Error(Messages.InvalidGroup, item.Location, item.ItemSpec);
+            }
+            else if (RequestReader.TryParseId(item.ItemSpec, out var gid) && !gids.Contains(gid))
+            {
+                gids.Add(gid);
+            }
+        }
+
+        return gids.Count > 0 ? gids : null;
     }
 }

@@ -18,10 +18,15 @@ public static class SpecBuilder
         RlimitStep.Apply,
         CapabilityStep.Apply,
         NamespaceStep.Apply,
-        HostnameStep.Apply,
         MountStep.Apply,
         PathListStep.Apply,
         DeviceCgroupStep.Apply,
+        DeviceStep.Apply,
+        HostNamespacesStep.Apply,
+        UserNamespaceStep.Apply,
+        RootlessStep.Apply,
+        HostnameStep.Apply,
+        PrivilegedStep.Apply, // last: it overrides what the steps before it wrote
     ];
 
     public static RuntimeSpec Build(BundleRequest request, DiagnosticBag diagnostics)

@@ -30,6 +30,17 @@ public static class SurfaceNames
     public const string ReadonlyPath = "OciReadonlyPath";
     public const string Namespace = "OciNamespace";
     public const string Mount = "OciMount";
+    public const string Privileged = "OciPrivileged";
+    public const string Device = "OciDevice";
+    public const string AllowAllDevices = "OciAllowAllDevices";
+    public const string NetworkMode = "OciNetworkMode";
+    public const string HostIpc = "OciHostIpc";
+    public const string HostPid = "OciHostPid";
+    public const string UserNamespace = "OciUserNamespace";
+    public const string UidMapping = "OciUidMapping";
+    public const string GidMapping = "OciGidMapping";
+    public const string Rootless = "OciRootless";
+    public const string AdditionalGroup = "OciAdditionalGroup";
 
     // Root filesystem content
     public const string BaseRootfs = "OciBaseRootfs";

@@ -32,7 +32,7 @@ public static class BundleGenerator
         }
 
         var configJson = SpecJson.Serialize(spec);
-        var fingerprint = InputFingerprint.Compute(configJson, options, plan);
+        var fingerprint = InputFingerprint.Compute(request, configJson, options, plan);
         if (UpToDateStamp.ReadIfCurrent(options.StampFile, fingerprint) is { } current)
         {
             return new BundleResult(options.OutputDirectory, current, UpToDate: true);
@@ -40,13 +40,17 @@ public static class BundleGenerator
 
         try
         {
-            var outputs = Write(spec, configJson, options, plan, report, cancellation);
+            var outputs = Write(reader, spec, options, plan, report, cancellation);
             UpToDateStamp.Write(options.StampFile, fingerprint, outputs);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
         }
         catch (OciBundleException e)
         {
             report(e.Diagnostic);
+            return null;
+        }
+        catch (AlreadyReported)
+        {
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -57,12 +61,14 @@ public static class BundleGenerator
     }
 
     private static IReadOnlyList<BundleOutputFile> Write(
-        RuntimeSpec spec, byte[] configJson, BundleOptions options, RootfsPlan plan, Action<Diagnostic> report, CancellationToken cancellation)
+        RequestReader request, RuntimeSpec spec, BundleOptions options, RootfsPlan plan, Action<Diagnostic> report, CancellationToken cancellation)
     {
         using var staging = BundleStaging.Create(options.OutputDirectory);
         var tree = plan.Apply(staging.SpoolDirectory, report);
         MountPoints.AddTo(tree, spec);
+        CheckAgainstRootfs(request.Request, spec, tree, report);
         var sorted = tree.Sorted();
+        var configJson = SpecJson.Serialize(spec);
         cancellation.ThrowIfCancellationRequested();
 
         var (rootfs, sumLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted);
@@ -80,4 +86,23 @@ public static class BundleGenerator
         cancellation.ThrowIfCancellationRequested();
         return staging.Commit(staged, options.ArchivePath);
     }
+
+    /// <summary>What only the finished rootfs can tell: user and group names. Every problem is reported before giving up.</summary>
+    private static void CheckAgainstRootfs(BundleRequest request, RuntimeSpec spec, RootfsTree tree, Action<Diagnostic> report)
+    {
+        var diagnostics = new DiagnosticBag();
+        AccountResolver.Resolve(new RequestReader(request, diagnostics), spec, tree);
+        foreach (var d in diagnostics.Items)
+        {
+            report(d);
+        }
+
+        if (diagnostics.HasErrors)
+        {
+            throw new AlreadyReported();
+        }
+    }
+
+    /// <summary>Unwinds the staging folder after the diagnostics were reported.</summary>
+    private sealed class AlreadyReported : Exception;
 }

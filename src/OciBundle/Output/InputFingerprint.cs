@@ -2,23 +2,39 @@ using System.Globalization;
 using System.IO.Enumeration;
 using System.Security.Cryptography;
 using System.Text;
+using OciBundle.Building;
 using OciBundle.Rootfs;
 
 namespace OciBundle.Output;
 
 /// <summary>
-/// One digest over everything a bundle depends on: this tool's build, the config.json bytes,
-/// the output options, and the name, size, time, mode and link target of every host input. The
-/// same digest as last time (and outputs untouched since) means there is nothing to write.
+/// One digest over everything a bundle depends on: this tool's build, every property and item of
+/// the request (some, such as a user name, only become config.json once the rootfs is read), the
+/// config.json bytes, the output options, and the name, size, time, mode and link target of every
+/// host input. The same digest as last time (and outputs untouched since) means nothing to write.
 /// </summary>
 public static class InputFingerprint
 {
-    public static string Compute(byte[] configJson, BundleOptions options, RootfsPlan plan)
+    public static string Compute(BundleRequest request, byte[] configJson, BundleOptions options, RootfsPlan plan)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
 
         Add("tool " + typeof(InputFingerprint).Assembly.ManifestModule.ModuleVersionId);
+        foreach (var (name, value) in request.Properties.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            Add($"property {name}={value}");
+        }
+
+        foreach (var (type, items) in request.Items.OrderBy(i => i.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            foreach (var item in items)
+            {
+                var metadata = item.Metadata.OrderBy(m => m.Key, StringComparer.OrdinalIgnoreCase).Select(m => $"{m.Key}={m.Value}");
+                Add($"item {type} {item.ItemSpec} {string.Join('|', metadata)}");
+            }
+        }
+
         hash.AppendData(configJson);
         Add($"options {options.OutputDirectory}|{options.ArchivePath}|{options.Format}|{options.CompressionLevel}|{options.SourceDateEpoch}");
         if (plan.BaseRootfsHostPath is { } baseRootfs)

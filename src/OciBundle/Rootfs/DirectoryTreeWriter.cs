@@ -80,6 +80,12 @@ public static class DirectoryTreeWriter
 
     private static void CopyChecked(RootfsEntry item, string path)
     {
+        if (item.SourcePath is null && item.Size == 0)
+        {
+            File.WriteAllBytes(path, []); // an empty placeholder, such as a bind mount's target file
+            return;
+        }
+
         var source = item.SourcePath ?? throw new ArgumentException($"The file '{item.Path}' has no SourcePath.", nameof(item));
         try
         {

@@ -1,3 +1,4 @@
+using OciBundle.Building;
 using OciBundle.Spec;
 
 namespace OciBundle.Rootfs;
@@ -21,6 +22,12 @@ public static class MountPoints
             if (!isBind && !inside)
             {
                 tree.EnsureDirectory(path!, $"mount point {mount.Destination}");
+            }
+            else if (isBind && HostNamespacesStep.HostNetworkFiles.Contains(mount.Destination) && !tree.Contains(path!))
+            {
+                // Host networking binds the host's /etc/hosts and /etc/resolv.conf over files that
+                // must exist, also when the rootfs is read-only and runc could not create them.
+                tree.Add(new RootfsEntry { Path = path!, Type = RootfsEntryType.RegularFile, Mode = 0b110_100_100, Origin = $"mount point {mount.Destination}" });
             }
         }
     }

@@ -84,6 +84,12 @@ public sealed class ReproducibleTarWriter : IDisposable
 
     private void WriteSourceFile(RootfsEntry item, string name)
     {
+        if (item.SourcePath is null && item.Size == 0)
+        {
+            _writer.WriteEntry(NewEntry(TarEntryType.RegularFile, name, item.Mode, item.Uid, item.Gid)); // an empty placeholder
+            return;
+        }
+
         var source = item.SourcePath ?? throw new ArgumentException($"The file '{item.Path}' has no SourcePath.", nameof(item));
         var entry = NewEntry(TarEntryType.RegularFile, name, item.Mode, item.Uid, item.Gid);
         using var data = SourceFile.OpenChecked(source, item);

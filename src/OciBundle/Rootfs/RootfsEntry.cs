@@ -25,7 +25,10 @@ public sealed record RootfsEntry
     /// <summary>Where a symbolic link points, exactly as written (relative or absolute).</summary>
     public string? LinkTarget { get; init; }
 
-    /// <summary>Host file holding a regular file's bytes (the original file, or a spooled copy of an archive member).</summary>
+    /// <summary>
+    /// Host file holding a regular file's bytes (the original file, or a spooled copy of an archive
+    /// member); null for an empty file made by the build (Size 0), such as a bind mount's target.
+    /// </summary>
     public string? SourcePath { get; init; }
 
     /// <summary>Size in bytes of a regular file's content.</summary>

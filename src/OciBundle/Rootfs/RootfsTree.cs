@@ -59,6 +59,66 @@ public sealed class RootfsTree
         Add(new RootfsEntry { Path = path, Type = RootfsEntryType.Directory, Mode = ImplicitDirectoryMode, Origin = origin });
     }
 
+    /// <summary>
+    /// The regular file at <paramref name="path"/> (normalised), following symbolic links the way
+    /// the container will see them: absolute targets from the rootfs's root, never leaving it.
+    /// Null when there is no such file or the links loop.
+    /// </summary>
+    public RootfsEntry? ResolveFile(string path)
+    {
+        const int MaxLinks = 40; // what the kernel allows (ELOOP)
+        var parts = new Queue<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var resolved = new List<string>();
+        var links = 0;
+        while (parts.Count > 0)
+        {
+            var part = parts.Dequeue();
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (resolved.Count > 0)
+                {
+                    resolved.RemoveAt(resolved.Count - 1);
+                }
+
+                continue;
+            }
+
+            resolved.Add(part);
+            if (!_entries.TryGetValue(string.Join('/', resolved), out var entry))
+            {
+                return null;
+            }
+
+            if (entry.Type == RootfsEntryType.SymbolicLink)
+            {
+                if (++links > MaxLinks)
+                {
+                    return null;
+                }
+
+                resolved.RemoveAt(resolved.Count - 1);
+                var target = entry.LinkTarget ?? "";
+                if (target.StartsWith('/'))
+                {
+                    resolved.Clear();
+                }
+
+                parts = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parts));
+            }
+            else if (parts.Count > 0 && entry.Type != RootfsEntryType.Directory)
+            {
+                return null;
+            }
+        }
+
+        return resolved.Count > 0 && _entries.TryGetValue(string.Join('/', resolved), out var file) && file.Type == RootfsEntryType.RegularFile ? file : null;
+    }
+
     /// <summary>All entries, parents before children, in ordinal order of their paths.</summary>
     public IReadOnlyList<RootfsEntry> Sorted()
     {

@@ -14,6 +14,37 @@ public static class SpecRules
     {
         CheckArgs(spec, reader);
         CheckHostname(spec, reader);
+        CheckUserNamespace(spec, reader);
+    }
+
+    /// <summary>Mappings need a user namespace to apply to, and runc refuses a user namespace without them.</summary>
+    private static void CheckUserNamespace(RuntimeSpec spec, RequestReader reader)
+    {
+        var userNamespace = spec.Linux.Namespaces.FirstOrDefault(n => n.Type == "user");
+        if (userNamespace is null)
+        {
+            foreach (var (mappings, itemType) in new[] { (spec.Linux.UidMappings, SurfaceNames.UidMapping), (spec.Linux.GidMappings, SurfaceNames.GidMapping) })
+            {
+                if (mappings is not null)
+                {
+                    reader.Diagnostics.Error(Messages.MappingsWithoutUserNamespace, reader.Items(itemType)[0].Location, itemType);
+                }
+            }
+
+            return;
+        }
+
+        // Joining an existing user namespace (Path) brings its own mappings.
+        if (userNamespace.Path is null)
+        {
+            foreach (var (mappings, itemType) in new[] { (spec.Linux.UidMappings, SurfaceNames.UidMapping), (spec.Linux.GidMappings, SurfaceNames.GidMapping) })
+            {
+                if (mappings is null)
+                {
+                    reader.Diagnostics.Error(Messages.UserNamespaceWithoutMappings, reader.Locate(SurfaceNames.UserNamespace), itemType);
+                }
+            }
+        }
     }
 
     /// <summary>runc sets the hostname only inside a uts namespace of the container's own.</summary>

@@ -1,0 +1,149 @@
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Spec;
+
+namespace OciBundle.Rootfs;
+
+/// <summary>
+/// Turns the names in OciUser and OciAdditionalGroup into the numbers runc needs, from the
+/// rootfs's own /etc/passwd and /etc/group (never the build host's): a name means what the
+/// container will see.
+/// </summary>
+public static class AccountResolver
+{
+    public static void Resolve(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    {
+        var users = new Lazy<Dictionary<string, (uint Uid, uint Gid)>?>(() => ReadPasswd(tree));
+        var groups = new Lazy<Dictionary<string, uint>?>(() => ReadGroup(tree));
+
+        if (reader.String(SurfaceNames.User) is { } text && AccountNames.TrySplitUser(text, out var user, out var group))
+        {
+            if (!RequestReader.TryParseId(user, out _))
+            {
+                if (Lookup(reader, users.Value, SurfaceNames.User, text, user, "/etc/passwd") is { } entry)
+                {
+                    spec.Process.User.Uid = entry.Uid;
+                    if (group is null)
+                    {
+                        spec.Process.User.Gid = entry.Gid; // the user's primary group
+                    }
+                }
+            }
+
+            if (group is not null && !RequestReader.TryParseId(group, out _)
+                && LookupGroup(reader, groups.Value, SurfaceNames.User, text, group) is { } gid)
+            {
+                spec.Process.User.Gid = gid;
+            }
+        }
+
+        var additional = reader.Items(SurfaceNames.AdditionalGroup);
+        if (additional.Any(i => !RequestReader.TryParseId(i.ItemSpec, out _)))
+        {
+            var gids = new List<uint>();
+            foreach (var item in additional)
+            {
+                uint? gid = RequestReader.TryParseId(item.ItemSpec, out var number) ? number
+                    : LookupGroup(reader, groups.Value, SurfaceNames.AdditionalGroup, item.ItemSpec, item.ItemSpec, item.Location);
+                if (gid is { } value && !gids.Contains(value))
+                {
+                    gids.Add(value);
+                }
+            }
+
+            spec.Process.User.AdditionalGids = gids.Count > 0 ? gids : null;
+        }
+    }
+
+    private static (uint Uid, uint Gid)? Lookup(RequestReader reader, Dictionary<string, (uint, uint)>? table, string property, string value, string name, string file)
+    {
+        if (table is null)
+        {
+            reader.Diagnostics.Error(Messages.AccountFileMissing, reader.Locate(property), property, value, file);
+            return null;
+        }
+
+        if (table.TryGetValue(name, out var entry))
+        {
+            return entry;
+        }
+
+        reader.Diagnostics.Error(Messages.UserNotFound, reader.Locate(property), value, name);
+        return null;
+    }
+
+    private static uint? LookupGroup(RequestReader reader, Dictionary<string, uint>? table, string name, string value, string group, SourceLocation? location = null)
+    {
+        location ??= reader.Locate(name);
+        if (table is null)
+        {
+            reader.Diagnostics.Error(Messages.AccountFileMissing, location, name, value, "/etc/group");
+            return null;
+        }
+
+        if (table.TryGetValue(group, out var gid))
+        {
+            return gid;
+        }
+
+        reader.Diagnostics.Error(Messages.GroupNotFound, location, name, value, group);
+        return null;
+    }
+
+    /// <summary>name:password:uid:gid:gecos:home:shell; the first line for a name wins, as in getpwnam.</summary>
+    private static Dictionary<string, (uint Uid, uint Gid)>? ReadPasswd(RootfsTree tree)
+    {
+        if (ReadLines(tree, "etc/passwd") is not { } lines)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, (uint, uint)>(StringComparer.Ordinal);
+        foreach (var fields in lines.Select(l => l.Split(':')).Where(f => f.Length >= 4))
+        {
+            if (RequestReader.TryParseId(fields[2], out var uid) && RequestReader.TryParseId(fields[3], out var gid))
+            {
+                result.TryAdd(fields[0], (uid, gid));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>name:password:gid:members.</summary>
+    private static Dictionary<string, uint>? ReadGroup(RootfsTree tree)
+    {
+        if (ReadLines(tree, "etc/group") is not { } lines)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, uint>(StringComparer.Ordinal);
+        foreach (var fields in lines.Select(l => l.Split(':')).Where(f => f.Length >= 3))
+        {
+            if (RequestReader.TryParseId(fields[2], out var gid))
+            {
+                result.TryAdd(fields[0], gid);
+            }
+        }
+
+        return result;
+    }
+
+    private static string[]? ReadLines(RootfsTree tree, string path)
+    {
+        if (tree.ResolveFile(path) is not { SourcePath: { } source } entry)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllLines(source);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, entry.Origin, source, e.Message), e);
+        }
+    }
+}
