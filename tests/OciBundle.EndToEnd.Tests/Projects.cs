@@ -42,4 +42,31 @@ internal static class Projects
 
     public static TestProject CreateShow(SdkFeed feed, string name, string extraProperties = "", string extraItems = "") =>
         feed.CreateProject(name, Show(extraProperties, extraItems), ("show.sh", ShowScript, true));
+
+    /// <summary>
+    /// A busybox project whose entrypoint is <paramref name="script"/> (run by sh), for tests
+    /// that look at the container from inside.
+    /// </summary>
+    public static TestProject CreateProbe(SdkFeed feed, string name, string script, string properties = "", string items = "", params (string Path, string Content, bool Executable)[] files)
+    {
+        var xml = $"""
+            <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+              <Sdk Name="OciBundle.Sdk" Version="{"{Version}"}" />
+              <PropertyGroup>
+                <TargetFramework>net8.0</TargetFramework>
+                {properties}
+              </PropertyGroup>
+              <ItemGroup>
+                <OciRootfsFile Include="{Busybox}" TargetPath="/bin/busybox" Mode="0755" />
+                <_Applet Include="sh;cat;grep;id;hostname;ls;wc;readlink;touch;echo;unshare;stat;head;tr" />
+                <OciRootfsSymlink Include="@(_Applet->'/bin/%(Identity)')" LinkTarget="busybox" />
+                <OciRootfsDirectory Include="/tmp" Mode="1777" />
+                <OciRootfsFile Include="probe.sh" TargetPath="/probe.sh" Mode="0755" />
+                <OciEntrypoint Include="/probe.sh" />
+                {items}
+              </ItemGroup>
+            </Project>
+            """;
+        return feed.CreateProject(name, xml, [("probe.sh", "#!/bin/sh\n" + script + "\n", true), .. files]);
+    }
 }

@@ -53,6 +53,41 @@ internal static class Runc
         return target;
     }
 
+    /// <summary>The capabilities this test process may grant (its bounding set).</summary>
+    public static ulong HostBoundingSet() =>
+        ulong.Parse(
+            File.ReadAllLines("/proc/self/status").Single(l => l.StartsWith("CapBnd:", StringComparison.Ordinal))["CapBnd:".Length..].Trim(),
+            System.Globalization.NumberStyles.HexNumber,
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Drops from a bundle's config the capabilities this host cannot grant (see the caller).</summary>
+    public static void FitCapabilitiesToHost(string bundle)
+    {
+        var names = new[]
+        {
+            "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
+            "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+            "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
+            "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
+            "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF",
+            "CHECKPOINT_RESTORE",
+        };
+        var bounding = HostBoundingSet();
+        var missing = names.Where((_, bit) => (bounding & (1UL << bit)) == 0).Select(n => "CAP_" + n).ToHashSet();
+        var path = Path.Combine(bundle, "config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        foreach (var (_, set) in config["process"]!["capabilities"]!.AsObject())
+        {
+            var array = set!.AsArray();
+            foreach (var node in array.Where(n => missing.Contains(n!.GetValue<string>())).ToList())
+            {
+                array.Remove(node);
+            }
+        }
+
+        File.WriteAllText(path, config.ToJsonString());
+    }
+
     private static string? FindProblem()
     {
         try
