@@ -52,6 +52,14 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public ITaskItem[] OciRlimit { get; set; } = [];
 
+    public string? OciUmask { get; set; }
+
+    public string? OciOomScoreAdj { get; set; }
+
+    public ITaskItem[] OciHook { get; set; } = [];
+
+    public ITaskItem[] OciAnnotation { get; set; } = [];
+
     // Isolation
     public ITaskItem[] OciCapability { get; set; } = [];
 
@@ -62,6 +70,39 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public ITaskItem[] OciNamespace { get; set; } = [];
 
     public ITaskItem[] OciMount { get; set; } = [];
+
+    public string? OciApparmorProfile { get; set; }
+
+    public string? OciSelinuxLabel { get; set; }
+
+    public string? OciMountLabel { get; set; }
+
+    public string? OciRootfsPropagation { get; set; }
+
+    public ITaskItem[] OciSysctl { get; set; } = [];
+
+    // Resources
+    public string? OciMemoryLimit { get; set; }
+
+    public string? OciMemoryReservation { get; set; }
+
+    public string? OciMemorySwap { get; set; }
+
+    public string? OciCpus { get; set; }
+
+    public string? OciCpuShares { get; set; }
+
+    public string? OciCpuQuota { get; set; }
+
+    public string? OciCpuPeriod { get; set; }
+
+    public string? OciCpusetCpus { get; set; }
+
+    public string? OciCpusetMems { get; set; }
+
+    public string? OciPidsLimit { get; set; }
+
+    public string? OciBlockIOWeight { get; set; }
 
     // Root filesystem content
     public string? OciBaseRootfs { get; set; }

@@ -22,6 +22,15 @@ public static class SpecBuilder
         MountStep.Apply,
         PathListStep.Apply,
         DeviceCgroupStep.Apply,
+        MemoryStep.Apply,
+        CpuStep.Apply,
+        PidsStep.Apply,
+        BlockIOStep.Apply,
+        SysctlStep.Apply,
+        RootfsPropagationStep.Apply,
+        SecurityLabelStep.Apply,
+        AnnotationStep.Apply,
+        HookStep.Apply,
     ];
 
     public static RuntimeSpec Build(BundleRequest request, DiagnosticBag diagnostics)
