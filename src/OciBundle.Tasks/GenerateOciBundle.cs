@@ -56,10 +56,6 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public string? OciOomScoreAdj { get; set; }
 
-    public ITaskItem[] OciHook { get; set; } = [];
-
-    public ITaskItem[] OciAnnotation { get; set; } = [];
-
     // Isolation
     public ITaskItem[] OciCapability { get; set; } = [];
 
@@ -80,6 +76,10 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public string? OciRootfsPropagation { get; set; }
 
     public ITaskItem[] OciSysctl { get; set; } = [];
+
+    public ITaskItem[] OciAnnotation { get; set; } = [];
+
+    public ITaskItem[] OciHook { get; set; } = [];
 
     // Resources
     public string? OciMemoryLimit { get; set; }

@@ -25,8 +25,6 @@ public static class SurfaceNames
     public const string Rlimit = "OciRlimit";
     public const string Umask = "OciUmask";
     public const string OomScoreAdj = "OciOomScoreAdj";
-    public const string Hook = "OciHook";
-    public const string Annotation = "OciAnnotation";
 
     // Isolation
     public const string Capability = "OciCapability";
@@ -39,6 +37,8 @@ public static class SurfaceNames
     public const string MountLabel = "OciMountLabel";
     public const string RootfsPropagation = "OciRootfsPropagation";
     public const string Sysctl = "OciSysctl";
+    public const string Annotation = "OciAnnotation";
+    public const string Hook = "OciHook";
 
     // Resources
     public const string MemoryLimit = "OciMemoryLimit";
