@@ -29,7 +29,8 @@ public static class SpecRules
             return;
         }
 
-        if (memory is { Swap: > 0, Limit: null })
+        // A limit that was given but malformed already has its OCIB1050; do not add a second error.
+        if (memory is { Swap: > 0, Limit: null } && reader.Request.Get(SurfaceNames.MemoryLimit) is null)
         {
             reader.Diagnostics.Error(Messages.SwapWithoutMemoryLimit, reader.Locate(SurfaceNames.MemorySwap), memory.Swap);
         }

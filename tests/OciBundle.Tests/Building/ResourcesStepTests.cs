@@ -114,6 +114,7 @@ public class ResourcesStepTests
     {
         Assert.Equal(["OCIB2055"], SpecFixture.Codes(With((SurfaceNames.MemorySwap, "1Gi"))));
         Assert.Empty(SpecFixture.Codes(With((SurfaceNames.MemorySwap, "1Gi"), (SurfaceNames.MemoryLimit, "512Mi"))));
+        Assert.Equal(["OCIB1050"], SpecFixture.Codes(With((SurfaceNames.MemorySwap, "1Gi"), (SurfaceNames.MemoryLimit, "512MB"))));
     }
 
     [Theory]
