@@ -53,6 +53,9 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public ITaskItem[] OciRlimit { get; set; } = [];
 
     public ITaskItem[] OciAdditionalGroup { get; set; } = [];
+    public string? OciUmask { get; set; }
+
+    public string? OciOomScoreAdj { get; set; }
 
     // Isolation
     public ITaskItem[] OciCapability { get; set; } = [];
@@ -84,6 +87,42 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public ITaskItem[] OciGidMapping { get; set; } = [];
 
     public string? OciRootless { get; set; }
+    public string? OciApparmorProfile { get; set; }
+
+    public string? OciSelinuxLabel { get; set; }
+
+    public string? OciMountLabel { get; set; }
+
+    public string? OciRootfsPropagation { get; set; }
+
+    public ITaskItem[] OciSysctl { get; set; } = [];
+
+    public ITaskItem[] OciAnnotation { get; set; } = [];
+
+    public ITaskItem[] OciHook { get; set; } = [];
+
+    // Resources
+    public string? OciMemoryLimit { get; set; }
+
+    public string? OciMemoryReservation { get; set; }
+
+    public string? OciMemorySwap { get; set; }
+
+    public string? OciCpus { get; set; }
+
+    public string? OciCpuShares { get; set; }
+
+    public string? OciCpuQuota { get; set; }
+
+    public string? OciCpuPeriod { get; set; }
+
+    public string? OciCpusetCpus { get; set; }
+
+    public string? OciCpusetMems { get; set; }
+
+    public string? OciPidsLimit { get; set; }
+
+    public string? OciBlockIOWeight { get; set; }
 
     // Root filesystem content
     public string? OciBaseRootfs { get; set; }

@@ -38,6 +38,23 @@ internal static class RequestFactory
             .With(SurfaceNames.Terminal, task.OciTerminal)
             .With(SurfaceNames.NoNewPrivileges, task.OciNoNewPrivileges)
             .With(SurfaceNames.RootfsReadonly, task.OciRootfsReadonly)
+            .With(SurfaceNames.Umask, task.OciUmask)
+            .With(SurfaceNames.OomScoreAdj, task.OciOomScoreAdj)
+            .With(SurfaceNames.ApparmorProfile, task.OciApparmorProfile)
+            .With(SurfaceNames.SelinuxLabel, task.OciSelinuxLabel)
+            .With(SurfaceNames.MountLabel, task.OciMountLabel)
+            .With(SurfaceNames.RootfsPropagation, task.OciRootfsPropagation)
+            .With(SurfaceNames.MemoryLimit, task.OciMemoryLimit)
+            .With(SurfaceNames.MemoryReservation, task.OciMemoryReservation)
+            .With(SurfaceNames.MemorySwap, task.OciMemorySwap)
+            .With(SurfaceNames.Cpus, task.OciCpus)
+            .With(SurfaceNames.CpuShares, task.OciCpuShares)
+            .With(SurfaceNames.CpuQuota, task.OciCpuQuota)
+            .With(SurfaceNames.CpuPeriod, task.OciCpuPeriod)
+            .With(SurfaceNames.CpusetCpus, task.OciCpusetCpus)
+            .With(SurfaceNames.CpusetMems, task.OciCpusetMems)
+            .With(SurfaceNames.PidsLimit, task.OciPidsLimit)
+            .With(SurfaceNames.BlockIOWeight, task.OciBlockIOWeight)
             .With(SurfaceNames.BaseRootfs, task.OciBaseRootfs)
             .With(SurfaceNames.Privileged, task.OciPrivileged)
             .With(SurfaceNames.AllowAllDevices, task.OciAllowAllDevices)
@@ -63,6 +80,9 @@ internal static class RequestFactory
             (SurfaceNames.UidMapping, task.OciUidMapping),
             (SurfaceNames.GidMapping, task.OciGidMapping),
             (SurfaceNames.AdditionalGroup, task.OciAdditionalGroup),
+            (SurfaceNames.Hook, task.OciHook),
+            (SurfaceNames.Annotation, task.OciAnnotation),
+            (SurfaceNames.Sysctl, task.OciSysctl),
             (SurfaceNames.RootfsFile, task.OciRootfsFile),
             (SurfaceNames.RootfsDirectory, task.OciRootfsDirectory),
             (SurfaceNames.RootfsSymlink, task.OciRootfsSymlink),

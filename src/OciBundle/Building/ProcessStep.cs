@@ -3,7 +3,7 @@ using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
-/// <summary>process: args, env, cwd, user, terminal, noNewPrivileges.</summary>
+/// <summary>process: args, env, cwd, user (with umask), terminal, noNewPrivileges, oomScoreAdj.</summary>
 public static class ProcessStep
 {
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -16,8 +16,28 @@ public static class ProcessStep
         process.Cwd = ReadWorkingDirectory(reader);
         process.User = ReadUser(reader);
         process.User.AdditionalGids = ReadAdditionalGroups(reader);
+        process.User.Umask = ReadUmask(reader);
         process.Terminal = reader.Bool(SurfaceNames.Terminal, false);
         process.NoNewPrivileges = reader.Bool(SurfaceNames.NoNewPrivileges, true);
+        process.OomScoreAdj = (int?)reader.Integer(SurfaceNames.OomScoreAdj, -1000, 1000, text => reader.Diagnostics.Error(Messages.InvalidOomScoreAdj, reader.Locate(SurfaceNames.OomScoreAdj), text));
+    }
+
+    /// <summary>Octal, as umask(1) prints it; written as a number, which is what the spec's uint32 holds.</summary>
+    private static uint? ReadUmask(RequestReader reader)
+    {
+        var text = reader.String(SurfaceNames.Umask);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (RequestReader.TryParseMode(text, out var mask) && mask <= 0b111_111_111) // 0777
+        {
+            return (uint)mask;
+        }
+
+        reader.Diagnostics.Error(Messages.InvalidUmask, reader.Locate(SurfaceNames.Umask), text);
+        return null;
     }
 
     private static IEnumerable<string> ReadArgs(RequestReader reader, string itemType)

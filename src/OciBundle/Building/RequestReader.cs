@@ -42,9 +42,46 @@ public sealed class RequestReader(BundleRequest request, DiagnosticBag diagnosti
         return defaultValue;
     }
 
+    /// <summary>A whole number from min to max; otherwise <paramref name="reportInvalid"/> is told the text and null is returned.</summary>
+    public long? Integer(string name, long min, long max, Action<string> reportInvalid)
+    {
+        var text = String(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TryParseInteger(text, min, max, out var value))
+        {
+            return value;
+        }
+
+        reportInvalid(text);
+        return null;
+    }
+
+    /// <summary>A cgroup limit where -1 means "no limit" and 0 would mean nothing useful (OCIB1054).</summary>
+    public long? LimitOrUnlimited(string name)
+    {
+        var value = Integer(name, -1, long.MaxValue, text => diagnostics.Error(Messages.InvalidLimitOrUnlimited, Locate(name), name, text));
+        if (value == 0)
+        {
+            diagnostics.Error(Messages.InvalidLimitOrUnlimited, Locate(name), name, "0");
+            return null;
+        }
+
+        return value;
+    }
+
     public SourceLocation? Locate(string propertyName) => request.LocateProperty(propertyName);
 
     public IReadOnlyList<RequestItem> Items(string itemType) => request.GetItems(itemType);
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, with an optional leading '-'.</summary>
+    public static bool TryParseInteger(string text, long min, long max, out long value) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)
+        && !text.StartsWith('+')
+        && value >= min && value <= max;
 
     /// <summary>A uid or gid: 0 to 4294967294 (4294967295 is the kernel's "no id").</summary>
     public static bool TryParseId(string text, out uint id) =>

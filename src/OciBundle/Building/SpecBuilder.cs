@@ -26,6 +26,15 @@ public static class SpecBuilder
         UserNamespaceStep.Apply,
         RootlessStep.Apply,
         HostnameStep.Apply,
+        MemoryStep.Apply,
+        CpuStep.Apply,
+        PidsStep.Apply,
+        BlockIOStep.Apply,
+        SysctlStep.Apply,
+        RootfsPropagationStep.Apply,
+        SecurityLabelStep.Apply,
+        AnnotationStep.Apply,
+        HookStep.Apply,
         PrivilegedStep.Apply, // last: it overrides what the steps before it wrote
     ];
 

@@ -23,6 +23,8 @@ public static class SurfaceNames
     public const string NoNewPrivileges = "OciNoNewPrivileges";
     public const string RootfsReadonly = "OciRootfsReadonly";
     public const string Rlimit = "OciRlimit";
+    public const string Umask = "OciUmask";
+    public const string OomScoreAdj = "OciOomScoreAdj";
 
     // Isolation
     public const string Capability = "OciCapability";
@@ -41,6 +43,26 @@ public static class SurfaceNames
     public const string GidMapping = "OciGidMapping";
     public const string Rootless = "OciRootless";
     public const string AdditionalGroup = "OciAdditionalGroup";
+    public const string ApparmorProfile = "OciApparmorProfile";
+    public const string SelinuxLabel = "OciSelinuxLabel";
+    public const string MountLabel = "OciMountLabel";
+    public const string RootfsPropagation = "OciRootfsPropagation";
+    public const string Sysctl = "OciSysctl";
+    public const string Annotation = "OciAnnotation";
+    public const string Hook = "OciHook";
+
+    // Resources
+    public const string MemoryLimit = "OciMemoryLimit";
+    public const string MemoryReservation = "OciMemoryReservation";
+    public const string MemorySwap = "OciMemorySwap";
+    public const string Cpus = "OciCpus";
+    public const string CpuShares = "OciCpuShares";
+    public const string CpuQuota = "OciCpuQuota";
+    public const string CpuPeriod = "OciCpuPeriod";
+    public const string CpusetCpus = "OciCpusetCpus";
+    public const string CpusetMems = "OciCpusetMems";
+    public const string PidsLimit = "OciPidsLimit";
+    public const string BlockIOWeight = "OciBlockIOWeight";
 
     // Root filesystem content
     public const string BaseRootfs = "OciBaseRootfs";

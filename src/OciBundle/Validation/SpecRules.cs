@@ -15,6 +15,8 @@ public static class SpecRules
         CheckArgs(spec, reader);
         CheckHostname(spec, reader);
         CheckUserNamespace(spec, reader);
+        CheckMemory(spec, reader);
+        CheckSysctls(spec, reader);
     }
 
     /// <summary>Mappings need a user namespace to apply to, and runc refuses a user namespace without them.</summary>
@@ -46,6 +48,70 @@ public static class SpecRules
             }
         }
     }
+
+    /// <summary>
+    /// The kernel's (and runc's) order: reservation ≤ limit ≤ memory+swap; and a swap limit only
+    /// with a memory limit, since runc derives the cgroup v2 swap value from the two.
+    /// </summary>
+    private static void CheckMemory(RuntimeSpec spec, RequestReader reader)
+    {
+        if (spec.Linux.Resources?.Memory is not { } memory)
+        {
+            return;
+        }
+
+        // A limit that was given but malformed already has its OCIB1050; do not add a second error.
+        if (memory is { Swap: > 0, Limit: null } && reader.Request.Get(SurfaceNames.MemoryLimit) is null)
+        {
+            reader.Diagnostics.Error(Messages.SwapWithoutMemoryLimit, reader.Locate(SurfaceNames.MemorySwap), memory.Swap);
+        }
+
+        if (memory is { Swap: > 0, Limit: { } limit } && memory.Swap < limit)
+        {
+            reader.Diagnostics.Error(Messages.SwapBelowMemoryLimit, reader.Locate(SurfaceNames.MemorySwap), memory.Swap, limit);
+        }
+
+        if (memory is { Reservation: { } reservation, Limit: { } hardLimit } && reservation > hardLimit)
+        {
+            reader.Diagnostics.Error(Messages.ReservationAboveMemoryLimit, reader.Locate(SurfaceNames.MemoryReservation), reservation, hardLimit);
+        }
+    }
+
+    /// <summary>
+    /// runc's sysctl rules: a key is set only inside the namespace that owns it. A joined namespace
+    /// (Path) counts, as in runc, which refuses only the host's own network namespace at run time.
+    /// </summary>
+    private static void CheckSysctls(RuntimeSpec spec, RequestReader reader)
+    {
+        foreach (var key in spec.Linux.Sysctl?.Keys ?? Enumerable.Empty<string>())
+        {
+            var location = reader.Items(SurfaceNames.Sysctl).LastOrDefault(i => SysctlStep.Normalize(i.ItemSpec.Trim()) == key)?.Location;
+            var owner = SysctlNamespace(key);
+            if (owner is null)
+            {
+                reader.Diagnostics.Error(Messages.SysctlNotNamespaced, location, key);
+            }
+            else if (!spec.Linux.Namespaces.Any(n => n.Type == owner))
+            {
+                reader.Diagnostics.Error(Messages.SysctlNeedsNamespace, location, key, owner);
+            }
+        }
+    }
+
+    private static readonly HashSet<string> IpcSysctls =
+    [
+        "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+        "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+    ];
+
+    /// <summary>The namespace type a sysctl belongs to, or null when it is global (runc's list).</summary>
+    public static string? SysctlNamespace(string key) => key switch
+    {
+        _ when key.StartsWith("net.", StringComparison.Ordinal) => "network",
+        _ when key.StartsWith("fs.mqueue.", StringComparison.Ordinal) || IpcSysctls.Contains(key) => "ipc",
+        "kernel.hostname" or "kernel.domainname" => "uts",
+        _ => null,
+    };
 
     /// <summary>runc sets the hostname only inside a uts namespace of the container's own.</summary>
     private static void CheckHostname(RuntimeSpec spec, RequestReader reader)
