@@ -11,6 +11,7 @@ public static class SurfaceNames
     public const string RootfsCompressionLevel = "OciRootfsCompressionLevel";
     public const string SourceDateEpoch = "OciSourceDateEpoch";
     public const string SpecVersion = "OciSpecVersion";
+    public const string TargetArchitecture = "OciTargetArchitecture";
 
     // Process
     public const string Entrypoint = "OciEntrypoint";
@@ -30,6 +31,7 @@ public static class SurfaceNames
     public const string ReadonlyPath = "OciReadonlyPath";
     public const string Namespace = "OciNamespace";
     public const string Mount = "OciMount";
+    public const string SeccompProfile = "OciSeccompProfile";
 
     // Root filesystem content
     public const string BaseRootfs = "OciBaseRootfs";
