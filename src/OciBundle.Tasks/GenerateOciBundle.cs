@@ -31,6 +31,11 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public string? OciSpecVersion { get; set; }
 
+    public string? OciTargetArchitecture { get; set; }
+
+    /// <summary>MSBuild's own RuntimeIdentifier: OciTargetArchitecture's default comes from it.</summary>
+    public string? RuntimeIdentifier { get; set; }
+
     // Process
     public ITaskItem[] OciEntrypoint { get; set; } = [];
 
@@ -123,6 +128,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public string? OciPidsLimit { get; set; }
 
     public string? OciBlockIOWeight { get; set; }
+    public string? OciSeccompProfile { get; set; }
 
     // Root filesystem content
     public string? OciBaseRootfs { get; set; }

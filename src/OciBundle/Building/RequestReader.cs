@@ -9,6 +9,8 @@ namespace OciBundle.Building;
 /// </summary>
 public sealed class RequestReader(BundleRequest request, DiagnosticBag diagnostics)
 {
+    private readonly HashSet<string> _reportedBooleans = new(StringComparer.OrdinalIgnoreCase);
+
     public BundleRequest Request => request;
 
     public DiagnosticBag Diagnostics => diagnostics;
@@ -38,7 +40,12 @@ public sealed class RequestReader(BundleRequest request, DiagnosticBag diagnosti
             return result;
         }
 
-        diagnostics.Error(Messages.InvalidBoolean, Locate(name), name, value);
+        // Several steps may read one switch (OciPrivileged); the user hears about it once.
+        if (_reportedBooleans.Add(name))
+        {
+            diagnostics.Error(Messages.InvalidBoolean, Locate(name), name, value);
+        }
+
         return defaultValue;
     }
 

@@ -17,6 +17,7 @@ public static class SpecBuilder
         ProcessStep.Apply,
         RlimitStep.Apply,
         CapabilityStep.Apply,
+        SeccompStep.Apply, // reads the capabilities CapabilityStep granted
         NamespaceStep.Apply,
         MountStep.Apply,
         PathListStep.Apply,

@@ -11,6 +11,7 @@ public static class SurfaceNames
     public const string RootfsCompressionLevel = "OciRootfsCompressionLevel";
     public const string SourceDateEpoch = "OciSourceDateEpoch";
     public const string SpecVersion = "OciSpecVersion";
+    public const string TargetArchitecture = "OciTargetArchitecture";
 
     // Process
     public const string Entrypoint = "OciEntrypoint";
@@ -63,6 +64,7 @@ public static class SurfaceNames
     public const string CpusetMems = "OciCpusetMems";
     public const string PidsLimit = "OciPidsLimit";
     public const string BlockIOWeight = "OciBlockIOWeight";
+    public const string SeccompProfile = "OciSeccompProfile";
 
     // Root filesystem content
     public const string BaseRootfs = "OciBaseRootfs";

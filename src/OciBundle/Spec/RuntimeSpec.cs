@@ -252,6 +252,10 @@ public sealed class Seccomp
 
     public List<string>? Flags { get; set; }
 
+    public string? ListenerPath { get; set; }
+
+    public string? ListenerMetadata { get; set; }
+
     public List<SeccompSyscall>? Syscalls { get; set; }
 }
 
