@@ -209,4 +209,49 @@ public sealed class ContainerSpecTests(SdkFeed feed, ITestOutputHelper output)
         Assert.Equal("character special file a:e5", lines[0]); // 10:229 in hex
         Assert.Equal("4", lines[1].Trim());
     }
+
+    [Fact]
+    public void The_default_seccomp_profile_filters_and_unconfined_does_not()
+    {
+        // Creating a user namespace needs no capability, so only seccomp can refuse it here.
+        const string script = "grep '^Seccomp:' /proc/self/status; unshare -U true 2>/dev/null && echo userns=allowed || echo userns=refused";
+        if (Run("seccomp-default", script) is not { } filtered)
+        {
+            return;
+        }
+
+        Assert.Contains("Seccomp:\t2", filtered);
+        Assert.Contains("userns=refused", filtered);
+
+        var unconfined = Run("seccomp-unconfined", script, "<OciSeccompProfile>unconfined</OciSeccompProfile>")!;
+        Assert.Contains("Seccomp:\t0", unconfined);
+        Assert.Contains("userns=allowed", unconfined);
+    }
+
+    [Fact]
+    public void Memory_cpu_and_pids_limits_appear_in_the_containers_cgroups()
+    {
+        var lines = Run(
+            "limits",
+            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us",
+            "<OciMemoryLimit>64Mi</OciMemoryLimit><OciPidsLimit>32</OciPidsLimit><OciCpus>0.5</OciCpus>");
+        if (lines is null)
+        {
+            return;
+        }
+
+        Assert.Equal(["67108864", "32", "50000", "100000"], lines.Select(l => l.Trim()));
+    }
+
+    [Fact]
+    public void A_sysctl_is_set_inside_the_containers_namespace()
+    {
+        var lines = Run("sysctl", "cat /proc/sys/net/ipv4/ip_unprivileged_port_start", items: "<OciSysctl Include=\"net.ipv4.ip_unprivileged_port_start\" Value=\"80\" />");
+        if (lines is null)
+        {
+            return;
+        }
+
+        Assert.Equal("80", lines.Single().Trim());
+    }
 }

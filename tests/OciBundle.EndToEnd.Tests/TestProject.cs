@@ -22,6 +22,7 @@ public sealed class TestProject(SdkFeed feed, string directory, string projectFi
     {
         var result = Build(extraArgs);
         Assert.True(result.ExitCode == 0, "dotnet build failed:\n" + result.All);
+        ConfigCollection.Keep(BundleFile("config.json"), Path.GetFileName(Directory) + (extraArgs.Length > 0 ? "-" + extraArgs.Length : ""));
         return result;
     }
 
