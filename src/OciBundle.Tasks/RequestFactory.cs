@@ -9,6 +9,10 @@ namespace OciBundle.Tasks;
 /// <summary>Copies the task's parameters into a BundleRequest: names in, plain values out.</summary>
 internal static class RequestFactory
 {
+    /// <summary>The package's props, which declare the default items: tasks/net8.0/ → build/.</summary>
+    private static readonly string DefaultItemsFile = Path.GetFullPath(
+        Path.Combine(Path.GetDirectoryName(typeof(RequestFactory).Assembly.Location)!, "..", "..", "build", "OciBundle.Sdk.props"));
+
     public static BundleRequest Create(GenerateOciBundle task)
     {
         var projectFile = task.ProjectFullPath;
@@ -114,6 +118,9 @@ internal static class RequestFactory
         }
 
         var definingFile = item.GetMetadata("DefiningProjectFullPath");
-        return new RequestItem(item.ItemSpec, metadata, () => locator.LocateItem(definingFile, itemType, item.ItemSpec));
+        return new RequestItem(item.ItemSpec, metadata, () => locator.LocateItem(definingFile, itemType, item.ItemSpec))
+        {
+            IsDefault = string.Equals(definingFile, DefaultItemsFile, StringComparison.Ordinal),
+        };
     }
 }

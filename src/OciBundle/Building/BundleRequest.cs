@@ -54,6 +54,15 @@ public sealed class BundleRequest
         return this;
     }
 
+    /// <summary>Adds one of the SDK's own default items (what the props file declares).</summary>
+    public BundleRequest WithDefaultItem(string itemType, string include, params (string Name, string Value)[] metadata)
+    {
+        WithItem(itemType, include, metadata);
+        var list = _items[itemType];
+        list[^1] = list[^1] with { IsDefault = true };
+        return this;
+    }
+
     public string? Get(string name) => _properties.TryGetValue(name, out var value) ? value : null;
 
     public IReadOnlyList<RequestItem> GetItems(string itemType) =>
@@ -63,6 +72,9 @@ public sealed class BundleRequest
 /// <summary>One MSBuild item: its evaluated Include, its custom metadata, and where it was defined.</summary>
 public sealed record RequestItem(string ItemSpec, IReadOnlyDictionary<string, string> Metadata, Func<SourceLocation?>? Locate = null)
 {
+    /// <summary>A default item of the SDK's own props (a project may replace it without a duplicate error).</summary>
+    public bool IsDefault { get; init; }
+
     /// <summary>A metadata value, or null when it is not set or empty.</summary>
     public string? Get(string name) =>
         Metadata.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;

@@ -37,12 +37,15 @@ public static class DeviceStep
     {
         var devices = new List<Device>();
         var rules = spec.Linux.Resources?.Devices ?? [];
+        var duplicates = new DuplicateItems(reader, SurfaceNames.Device);
         foreach (var item in reader.Items(SurfaceNames.Device))
         {
             if (Read(reader, item) is not { } device)
             {
                 continue;
             }
+
+            duplicates.Check(item, device.Path);
 
             devices.ReplaceOrAdd(d => d.Path == device.Path, device);
             if (device.Type != "p")

@@ -13,6 +13,7 @@ public static class MountStep
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         var mounts = new List<Mount>();
+        var duplicates = new DuplicateItems(reader, SurfaceNames.Mount);
         foreach (var item in reader.Items(SurfaceNames.Mount))
         {
             var destination = item.ItemSpec.Trim();
@@ -21,6 +22,8 @@ public static class MountStep
                 reader.Diagnostics.Error(Messages.MountDestinationNotAbsolute, item.Location, destination);
                 continue;
             }
+
+            duplicates.Check(item, destination);
 
             var options = (item.Get("Options") ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -11,6 +11,7 @@ public static class NamespaceStep
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         var namespaces = new List<Namespace>();
+        var duplicates = new DuplicateItems(reader, SurfaceNames.Namespace);
         foreach (var item in reader.Items(SurfaceNames.Namespace))
         {
             var type = item.ItemSpec.Trim().ToLowerInvariant();
@@ -19,6 +20,8 @@ public static class NamespaceStep
                 reader.Diagnostics.Error(Messages.UnknownNamespace, item.Location, item.ItemSpec);
                 continue;
             }
+
+            duplicates.Check(item, type);
 
             var path = item.Get("Path");
             if (path is not null && !path.StartsWith('/'))

@@ -17,6 +17,7 @@ public static class RlimitStep
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         var limits = new List<Rlimit>();
+        var duplicates = new DuplicateItems(reader, SurfaceNames.Rlimit);
         foreach (var item in reader.Items(SurfaceNames.Rlimit))
         {
             var type = item.ItemSpec.ToUpperInvariant();
@@ -30,6 +31,8 @@ public static class RlimitStep
                 reader.Diagnostics.Error(Messages.UnknownRlimit, item.Location, item.ItemSpec, string.Join(", ", Known));
                 continue;
             }
+
+            duplicates.Check(item, type);
 
             // One of Soft and Hard is enough: the other takes the same value.
             if (item.Get("Soft") is null && item.Get("Hard") is null)

@@ -87,11 +87,13 @@ public static class BundleGenerator
         return staging.Commit(staged, options.ArchivePath);
     }
 
-    /// <summary>What only the finished rootfs can tell: user and group names. Every problem is reported before giving up.</summary>
+    /// <summary>What only the finished rootfs can tell: user and group names, the entrypoint. Every problem is reported before giving up.</summary>
     private static void CheckAgainstRootfs(BundleRequest request, RuntimeSpec spec, RootfsTree tree, Action<Diagnostic> report)
     {
         var diagnostics = new DiagnosticBag();
-        AccountResolver.Resolve(new RequestReader(request, diagnostics), spec, tree);
+        var reader = new RequestReader(request, diagnostics);
+        AccountResolver.Resolve(reader, spec, tree);
+        RootfsRules.Check(reader, spec, tree);
         foreach (var d in diagnostics.Items)
         {
             report(d);

@@ -64,7 +64,13 @@ public sealed class RootfsTree
     /// the container will see them: absolute targets from the rootfs's root, never leaving it.
     /// Null when there is no such file or the links loop.
     /// </summary>
-    public RootfsEntry? ResolveFile(string path)
+    public RootfsEntry? ResolveFile(string path) => Resolve(path) is { Type: RootfsEntryType.RegularFile } file ? file : null;
+
+    /// <summary>Is <paramref name="path"/> a folder, following symbolic links inside the rootfs? "" is the root.</summary>
+    public bool ResolveDirectory(string path) =>
+        path.Trim('/').Length == 0 || Resolve(path) is { Type: RootfsEntryType.Directory };
+
+    private RootfsEntry? Resolve(string path)
     {
         const int MaxLinks = 40; // what the kernel allows (ELOOP)
         var parts = new Queue<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
@@ -116,7 +122,7 @@ public sealed class RootfsTree
             }
         }
 
-        return resolved.Count > 0 && _entries.TryGetValue(string.Join('/', resolved), out var file) && file.Type == RootfsEntryType.RegularFile ? file : null;
+        return resolved.Count > 0 && _entries.TryGetValue(string.Join('/', resolved), out var found) ? found : null;
     }
 
     /// <summary>All entries, parents before children, in ordinal order of their paths.</summary>

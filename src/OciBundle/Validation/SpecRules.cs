@@ -17,6 +17,91 @@ public static class SpecRules
         CheckUserNamespace(spec, reader);
         CheckMemory(spec, reader);
         CheckSysctls(spec, reader);
+        CheckNamespaceSupport(spec, reader);
+        CheckPathsNeedMountNamespace(spec, reader);
+        CheckMountsIntoProc(spec, reader);
+        CheckAmbientCapabilities(spec, reader);
+        WarnAboutRiskyChoices(spec, reader);
+    }
+
+    /// <summary>runc 1.1 (Debian 12's, and many hosts') refuses the time namespace outright.</summary>
+    private static void CheckNamespaceSupport(RuntimeSpec spec, RequestReader reader)
+    {
+        if (spec.Linux.Namespaces.Any(n => n.Type == "time"))
+        {
+            var item = reader.Items(SurfaceNames.Namespace).LastOrDefault(i => i.ItemSpec.Trim().Equals("time", StringComparison.OrdinalIgnoreCase));
+            reader.Diagnostics.Error(Messages.TimeNamespaceUnsupported, item?.Location);
+        }
+    }
+
+    /// <summary>Masking and read-only remounts happen in the container's mount namespace; without one they would hit the host.</summary>
+    private static void CheckPathsNeedMountNamespace(RuntimeSpec spec, RequestReader reader)
+    {
+        if (spec.Linux.Namespaces.Any(n => n.Type == "mount"))
+        {
+            return;
+        }
+
+        foreach (var (paths, itemType) in new[] { (spec.Linux.MaskedPaths, SurfaceNames.MaskedPath), (spec.Linux.ReadonlyPaths, SurfaceNames.ReadonlyPath) })
+        {
+            if (paths is { Count: > 0 })
+            {
+                reader.Diagnostics.Error(Messages.PathsWithoutMountNamespace, reader.Items(itemType).FirstOrDefault(i => !i.IsDefault)?.Location, itemType);
+            }
+        }
+    }
+
+    /// <summary>The files runc lets a bind cover inside /proc (what lxcfs provides); anything else there it refuses.</summary>
+    public static readonly IReadOnlyList<string> ProcBindTargets =
+    [
+        "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
+        "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    ];
+
+    private static void CheckMountsIntoProc(RuntimeSpec spec, RequestReader reader)
+    {
+        foreach (var mount in spec.Mounts.Where(m => m.Destination.StartsWith("/proc/", StringComparison.Ordinal) && m.Type != "proc"))
+        {
+            if (!ProcBindTargets.Contains(mount.Destination.TrimEnd('/')))
+            {
+                var item = reader.Items(SurfaceNames.Mount).LastOrDefault(i => i.ItemSpec.Trim() == mount.Destination);
+                reader.Diagnostics.Error(Messages.MountIntoProc, item?.Location, mount.Destination, string.Join(", ", ProcBindTargets));
+            }
+        }
+    }
+
+    /// <summary>The kernel keeps an ambient capability only while it is permitted and inheritable.</summary>
+    public static void CheckAmbientCapabilities(RuntimeSpec spec, RequestReader reader)
+    {
+        var caps = spec.Process.Capabilities;
+        foreach (var name in caps?.Ambient ?? [])
+        {
+            if (!caps!.Permitted.Contains(name) || !(caps.Inheritable?.Contains(name) ?? false))
+            {
+                reader.Diagnostics.Error(Messages.AmbientNotPermitted, reader.Items(SurfaceNames.Capability).LastOrDefault()?.Location, name);
+            }
+        }
+    }
+
+    /// <summary>Valid, but worth a second look; OciPrivileged has its own warning and covers these.</summary>
+    private static void WarnAboutRiskyChoices(RuntimeSpec spec, RequestReader reader)
+    {
+        if (reader.Bool(SurfaceNames.Privileged, false))
+        {
+            return;
+        }
+
+        if (spec.Process.Capabilities?.Bounding.Contains("CAP_SYS_ADMIN") ?? false)
+        {
+            var item = reader.Items(SurfaceNames.Capability).LastOrDefault(i => CapabilityStep.TryCanonicalize(i.ItemSpec, out var n) && n == "CAP_SYS_ADMIN");
+            reader.Diagnostics.Warning(Messages.SysAdminGranted, item?.Location);
+        }
+
+        foreach (var mount in spec.Mounts.Where(m => m.Type == "sysfs" && !(m.Options?.Contains("ro") ?? false)))
+        {
+            var item = reader.Items(SurfaceNames.Mount).LastOrDefault(i => i.ItemSpec.Trim() == mount.Destination);
+            reader.Diagnostics.Warning(Messages.WritableSysfs, item?.Location, mount.Destination);
+        }
     }
 
     /// <summary>Mappings need a user namespace to apply to, and runc refuses a user namespace without them.</summary>

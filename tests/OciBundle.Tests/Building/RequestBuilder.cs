@@ -12,18 +12,18 @@ internal static class RequestBuilder
             .With(SurfaceNames.BundleOutputPath, "/tmp/unused");
         foreach (var cap in DefaultCapabilities)
         {
-            request.WithItem(SurfaceNames.Capability, cap);
+            request.WithDefaultItem(SurfaceNames.Capability, cap);
         }
 
         foreach (var ns in new[] { "pid", "network", "ipc", "uts", "mount" })
         {
-            request.WithItem(SurfaceNames.Namespace, ns);
+            request.WithDefaultItem(SurfaceNames.Namespace, ns);
         }
 
-        request.WithItem(SurfaceNames.Mount, "/proc", ("Type", "proc"), ("Source", "proc"));
-        request.WithItem(SurfaceNames.Mount, "/dev", ("Type", "tmpfs"), ("Source", "tmpfs"), ("Options", "nosuid,strictatime,mode=755,size=65536k"));
-        request.WithItem(SurfaceNames.Mount, "/sys", ("Type", "sysfs"), ("Source", "sysfs"), ("Options", "nosuid,noexec,nodev,ro"));
-        request.WithItem(SurfaceNames.Rlimit, "RLIMIT_NOFILE", ("Soft", "1024"), ("Hard", "1024"));
+        request.WithDefaultItem(SurfaceNames.Mount, "/proc", ("Type", "proc"), ("Source", "proc"));
+        request.WithDefaultItem(SurfaceNames.Mount, "/dev", ("Type", "tmpfs"), ("Source", "tmpfs"), ("Options", "nosuid,strictatime,mode=755,size=65536k"));
+        request.WithDefaultItem(SurfaceNames.Mount, "/sys", ("Type", "sysfs"), ("Source", "sysfs"), ("Options", "nosuid,noexec,nodev,ro"));
+        request.WithDefaultItem(SurfaceNames.Rlimit, "RLIMIT_NOFILE", ("Soft", "1024"), ("Hard", "1024"));
         request.WithItem(SurfaceNames.Entrypoint, "/bin/sh");
         return request;
     }

@@ -17,6 +17,8 @@ public sealed class BundleGeneratorTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    private static readonly string HostShell = new FileInfo("/bin/sh").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/bin/sh";
+
     private string Output => _temp.Combine("out", "oci-bundle");
 
     private BundleRequest Request(params (string Name, string Value)[] properties)
@@ -30,7 +32,8 @@ public sealed class BundleGeneratorTests : IDisposable
         var request = RequestBuilder.Defaults()
             .With(SurfaceNames.BundleOutputPath, Output)
             .With(BundleOptions.StampFileProperty, _temp.Combine("obj", "oci-bundle.stamp"))
-            .WithItem(SurfaceNames.RootfsFile, "hello.sh", ("FullPath", _temp.Combine("hello.sh")), ("TargetPath", "/usr/bin/hello"));
+            .WithItem(SurfaceNames.RootfsFile, "hello.sh", ("FullPath", _temp.Combine("hello.sh")), ("TargetPath", "/usr/bin/hello"))
+            .WithItem(SurfaceNames.RootfsFile, "sh", ("FullPath", HostShell), ("TargetPath", "/bin/sh")); // the entrypoint, a real program of this host's architecture
         foreach (var (name, value) in properties)
         {
             request.With(name, value);
@@ -80,7 +83,7 @@ public sealed class BundleGeneratorTests : IDisposable
         Generate(Request(("OciRootfsFormat", "tar")));
         using var stream = File.OpenRead(Path.Combine(Output, "rootfs.tar"));
         var names = TarNames(stream);
-        Assert.Equal(["dev/", "proc/", "sys/", "usr/", "usr/bin/", "usr/bin/hello"], names);
+        Assert.Equal(["bin/", "bin/sh", "dev/", "proc/", "sys/", "usr/", "usr/bin/", "usr/bin/hello"], names);
     }
 
     [Fact]

@@ -31,4 +31,67 @@ public class SpecRulesTests
         Assert.Empty(Codes(withoutUts));
         Assert.Equal(["OCIB2002"], Codes(withoutUts.With(SurfaceNames.Hostname, "web")));
     }
+
+    [Fact]
+    public void A_projects_own_duplicate_is_OCIB2005_but_replacing_a_default_is_not()
+    {
+        Assert.Empty(Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/dev", ("Type", "tmpfs"), ("Source", "tmpfs"))));
+        Assert.Equal(["OCIB2005"], Codes(RequestBuilder.Defaults()
+            .WithItem(SurfaceNames.Mount, "/data", ("Source", "/a"))
+            .WithItem(SurfaceNames.Mount, "/data", ("Source", "/b"))));
+        Assert.Equal(["OCIB2005"], Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Namespace, "cgroup").WithItem(SurfaceNames.Namespace, "CGROUP")));
+        Assert.Equal(["OCIB2005"], Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Rlimit, "nproc", ("Soft", "1")).WithItem(SurfaceNames.Rlimit, "RLIMIT_NPROC", ("Soft", "2"))));
+        Assert.Equal(["OCIB2005"], Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Device, "/dev/fuse").WithItem(SurfaceNames.Device, "/dev/fuse")));
+        Assert.Empty(Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Rlimit, "RLIMIT_NOFILE", ("Soft", "4096"))));
+    }
+
+    [Fact]
+    public void The_time_namespace_is_OCIB2006()
+    {
+        Assert.Equal(["OCIB2006"], Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Namespace, "time")));
+        Assert.Empty(Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Namespace, "cgroup")));
+    }
+
+    [Fact]
+    public void Masked_paths_without_a_mount_namespace_are_OCIB2007()
+    {
+        var request = new BundleRequest().WithItem(SurfaceNames.Entrypoint, "/x").WithItem(SurfaceNames.MaskedPath, "/proc/kcore");
+        Assert.Equal(["OCIB2007"], Codes(request));
+        Assert.Empty(Codes(request.WithItem(SurfaceNames.Namespace, "mount")));
+    }
+
+    [Theory]
+    [InlineData("/proc/sys/net", "bind", "OCIB2008")]
+    [InlineData("/proc/cpuinfo", "bind", null)]
+    [InlineData("/proc", "proc", null)]
+    [InlineData("/procfs", "bind", null)]
+    public void Mounts_into_proc_are_OCIB2008_unless_runc_allows_them(string destination, string type, string? code)
+    {
+        var codes = Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, destination, ("Type", type), ("Source", type == "proc" ? "proc" : "/srv/x")));
+        Assert.Equal(code, codes.SingleOrDefault());
+    }
+
+    [Fact]
+    public void An_ambient_capability_outside_permitted_and_inheritable_is_OCIB2009()
+    {
+        var diagnostics = new DiagnosticBag();
+        var request = RequestBuilder.Defaults();
+        var spec = SpecBuilder.Build(request, diagnostics);
+        spec.Process.Capabilities!.Ambient = ["CAP_NET_ADMIN"];
+        SpecRules.CheckAmbientCapabilities(spec, new RequestReader(request, diagnostics));
+        Assert.Equal("OCIB2009", Assert.Single(diagnostics.Items).Code);
+
+        var fine = new DiagnosticBag();
+        var granted = RequestBuilder.Defaults().WithItem(SurfaceNames.Capability, "net_admin", ("Ambient", "true"));
+        SpecRules.CheckAmbientCapabilities(SpecBuilder.Build(granted, fine), new RequestReader(granted, fine));
+        Assert.Empty(fine.Items);
+    }
+
+    [Fact]
+    public void Sys_admin_and_writable_sysfs_are_warnings_OCIB2082_and_OCIB2083()
+    {
+        Assert.Equal(["OCIB2082"], Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Capability, "sys_admin")));
+        Assert.Equal(["OCIB2083"], Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/sys", ("Type", "sysfs"), ("Source", "sysfs"), ("Options", "nosuid,rw"))));
+        Assert.Equal(["OCIB2080"], Codes(RequestBuilder.Defaults().With(SurfaceNames.Privileged, "true").WithItem(SurfaceNames.Capability, "sys_admin")));
+    }
 }

@@ -1,0 +1,157 @@
+using System.Text;
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Rootfs;
+using OciBundle.Spec;
+
+namespace OciBundle.Validation;
+
+/// <summary>
+/// Rules that need the finished rootfs (OCIB3xxx): the program the container starts must be there,
+/// executable, runnable on the target architecture, and its '#!' interpreter too. These are the
+/// mistakes runc reports only at start, as "no such file or directory" or "exec format error".
+/// </summary>
+public static class RootfsRules
+{
+    private const int HeadLength = 256; // enough for an ELF header and any sane '#!' line
+
+    public static void Check(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    {
+        CheckEntrypoint(reader, spec, tree);
+        CheckWorkingDirectory(reader, spec, tree);
+    }
+
+    private static void CheckEntrypoint(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    {
+        if (spec.Process.Args.Count == 0)
+        {
+            return;
+        }
+
+        var program = spec.Process.Args[0];
+        var location = (reader.Items(SurfaceNames.Entrypoint).FirstOrDefault() ?? reader.Items(SurfaceNames.Args).FirstOrDefault())?.Location;
+        var (path, entry) = Find(program, spec, tree);
+        if (entry is null)
+        {
+            var where = program.StartsWith('/') ? "" : $" (looked for on PATH: {PathOf(spec)})";
+            reader.Diagnostics.Error(Messages.EntrypointNotFound, location, program, where);
+            return;
+        }
+
+        if (!IsExecutable(entry))
+        {
+            reader.Diagnostics.Error(Messages.EntrypointNotExecutable, location, program, "/" + path, Convert.ToString(entry.Mode, 8).PadLeft(4, '0'));
+            return;
+        }
+
+        var head = ReadHead(entry);
+        var architecture = TargetArchitecture.Read(reader);
+        if (Elf.TryReadMachine(head, out var machine))
+        {
+            CheckMachine(reader, location, program, machine, architecture);
+        }
+        else if (head.AsSpan().StartsWith("#!"u8))
+        {
+            CheckInterpreter(reader, location, program, head, tree, architecture);
+        }
+        else if (head.Length > 0)
+        {
+            reader.Diagnostics.Error(Messages.EntrypointNotProgram, location, program);
+        }
+    }
+
+    private static void CheckInterpreter(RequestReader reader, SourceLocation? location, string program, byte[] head, RootfsTree tree, TargetArchitecture architecture)
+    {
+        var end = Array.IndexOf(head, (byte)'\n');
+        var line = Encoding.UTF8.GetString(head, 2, (end < 0 ? head.Length : end) - 2);
+        var interpreter = line.TrimStart(' ', '\t').Split([' ', '\t'], 2)[0];
+        if (interpreter.EndsWith('\r'))
+        {
+            reader.Diagnostics.Error(Messages.ShebangCarriageReturn, location, program, interpreter.TrimEnd('\r'));
+            return;
+        }
+
+        if (!interpreter.StartsWith('/'))
+        {
+            return; // relative to the working directory at run time: nothing to check here
+        }
+
+        var entry = tree.ResolveFile(interpreter);
+        if (entry is null || !IsExecutable(entry))
+        {
+            reader.Diagnostics.Error(Messages.InterpreterNotFound, location, program, interpreter);
+            return;
+        }
+
+        if (Elf.TryReadMachine(ReadHead(entry), out var machine))
+        {
+            CheckMachine(reader, location, interpreter, machine, architecture);
+        }
+    }
+
+    private static void CheckMachine(RequestReader reader, SourceLocation? location, string program, int machine, TargetArchitecture architecture)
+    {
+        if (machine != architecture.ElfMachine)
+        {
+            var name = TargetArchitecture.All.FirstOrDefault(a => a.ElfMachine == machine)?.Name ?? $"ELF machine {machine}";
+            reader.Diagnostics.Error(Messages.ElfMachineMismatch, location, program, name, architecture.Name);
+        }
+    }
+
+    /// <summary>A missing working directory is only a warning: runc creates it (root-owned) at start.</summary>
+    private static void CheckWorkingDirectory(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    {
+        var cwd = spec.Process.Cwd;
+        if (cwd == "/" || tree.ResolveDirectory(cwd.TrimStart('/')))
+        {
+            return;
+        }
+
+        reader.Diagnostics.Warning(Messages.WorkingDirectoryMissing, reader.Locate(SurfaceNames.WorkingDirectory), cwd);
+    }
+
+    /// <summary>An absolute path as is; a bare name on the spec's PATH, the way execvp looks it up.</summary>
+    private static (string Path, RootfsEntry? Entry) Find(string program, RuntimeSpec spec, RootfsTree tree)
+    {
+        if (program.Contains('/'))
+        {
+            return (program.TrimStart('/'), tree.ResolveFile(program.TrimStart('/')));
+        }
+
+        foreach (var folder in PathOf(spec).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = folder.TrimEnd('/') + "/" + program;
+            if (tree.ResolveFile(candidate.TrimStart('/')) is { } entry && IsExecutable(entry))
+            {
+                return (candidate.TrimStart('/'), entry);
+            }
+        }
+
+        return (program, null);
+    }
+
+    private static string PathOf(RuntimeSpec spec) =>
+        spec.Process.Env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..] ?? ProcessStep.DefaultPath;
+
+    private static bool IsExecutable(RootfsEntry entry) => (entry.Mode & 0b001_001_001) != 0;
+
+    private static byte[] ReadHead(RootfsEntry entry)
+    {
+        if (entry.SourcePath is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(entry.SourcePath);
+            var buffer = new byte[HeadLength];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return buffer[..read];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, entry.Origin, entry.SourcePath, e.Message), e);
+        }
+    }
+}
