@@ -14,7 +14,6 @@ public static class SeccompStep
     public const string DefaultProfile = "default";
     public const string Unconfined = "unconfined";
 
-
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         spec.Linux.Seccomp = null;
