@@ -63,7 +63,7 @@ public sealed class FuzzInputs
     [
         Combine("hello.txt"), Combine("run.sh"), Combine("empty.bin"), Combine("name with spaces ü.txt"),
         Combine("passwd"), Combine("group"), Combine("tree"), Combine("tree", "bin"), Combine("missing.txt"),
-        Combine("tree", "bin", "sh"), Root,
+        Combine("tree", "bin", "sh"), Root, Combine("tree") + "/**/*", "*.txt",
     ];
 
     /// <summary>Values for OciBaseRootfs: good folders and archives, broken archives, unsupported forms.</summary>
