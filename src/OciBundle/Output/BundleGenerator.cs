@@ -55,7 +55,7 @@ public static class BundleGenerator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            report(Diagnostic.Error(Messages.WriteFailed, null, options.OutputDirectory, e.Message));
+            report(Diagnostic.Error(Messages.WriteFailed, null, options.OutputDirectory, e.Message.TrimEnd('.')));
             return null;
         }
     }

@@ -47,7 +47,12 @@ public sealed record BundleOptions(
 
         var outputDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output, request.ProjectDirectory));
         var archive = reader.String(SurfaceNames.BundleArchivePath) is { } a ? Path.GetFullPath(a, request.ProjectDirectory) : null;
-        if (archive is not null && archive.StartsWith(outputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (archive is not null && (archive == outputDirectory || Directory.Exists(archive)))
+        {
+            // Never a folder: replacing it with the archive would delete whatever it holds.
+            diagnostics.Error(Messages.ArchivePathIsFolder, reader.Locate(SurfaceNames.BundleArchivePath), archive, reader.String(SurfaceNames.BundleName) ?? "bundle");
+        }
+        else if (archive is not null && archive.StartsWith(outputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             diagnostics.Error(Messages.ArchivePathInsideBundle, reader.Locate(SurfaceNames.BundleArchivePath), archive, outputDirectory, reader.String(SurfaceNames.BundleName) ?? "bundle");
         }

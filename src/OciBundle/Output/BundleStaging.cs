@@ -1,3 +1,5 @@
+using OciBundle.Diagnostics;
+
 namespace OciBundle.Output;
 
 /// <summary>
@@ -35,6 +37,7 @@ public sealed class BundleStaging : IDisposable
 
     public static BundleStaging Create(string outputDirectory)
     {
+        RefuseForeignOutputs(outputDirectory);
         var created = !System.IO.Directory.Exists(outputDirectory);
         System.IO.Directory.CreateDirectory(outputDirectory);
         RemoveLeftovers(outputDirectory);
@@ -75,6 +78,32 @@ public sealed class BundleStaging : IDisposable
         }
     }
 
+    /// <summary>
+    /// The bundle replaces its own names in the output folder; so that a mistaken
+    /// OciBundleOutputPath (the project folder, say) never costs the user a file, any of those
+    /// names already there must belong to an earlier bundle: listed in its SHA256SUMS.
+    /// </summary>
+    private static void RefuseForeignOutputs(string outputDirectory)
+    {
+        if (!System.IO.Directory.Exists(outputDirectory))
+        {
+            return;
+        }
+
+        var sums = Path.Combine(outputDirectory, "SHA256SUMS");
+        var listed = File.Exists(sums)
+            ? File.ReadLines(sums).Select(l => l.Split("  ", 2) is [_, var name] ? name.Split('/')[0] : "").ToHashSet(StringComparer.Ordinal)
+            : [];
+        foreach (var name in OwnedNames.Where(n => n != "SHA256SUMS"))
+        {
+            var path = Path.Combine(outputDirectory, name);
+            if ((File.Exists(path) || System.IO.Directory.Exists(path)) && !listed.Contains(name))
+            {
+                throw new OciBundleException(Diagnostic.Error(Messages.OutputFolderNotOurs, null, outputDirectory, name));
+            }
+        }
+    }
+
     private static int MoveOrder(string kind) => kind switch
     {
         OutputKinds.Rootfs => 0,
@@ -107,7 +136,9 @@ public sealed class BundleStaging : IDisposable
 
         if (System.IO.Directory.Exists(destination))
         {
-            Delete(destination);
+            // Outputs are files here; a folder in the way is the user's (BundleOptions refuses
+            // such an archive path up front), so stop rather than delete it.
+            throw new IOException($"'{destination}' is a folder");
         }
 
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);

@@ -144,6 +144,12 @@ public sealed class RootfsPlan
         var result = new List<PlannedFile>();
         foreach (var item in reader.Items(SurfaceNames.RootfsFile))
         {
+            if (item.ItemSpec.Contains('\0'))
+            {
+                reader.Diagnostics.Error(Messages.NulByte, item.Location, SurfaceNames.RootfsFile, item.ItemSpec.Replace('\0', '?'));
+                continue;
+            }
+
             var hostPath = item.Get("FullPath") ?? Path.GetFullPath(item.ItemSpec, reader.Request.ProjectDirectory);
             var targetPath = item.Get("TargetPath");
             if (targetPath is null)

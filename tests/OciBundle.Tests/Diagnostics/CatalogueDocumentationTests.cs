@@ -23,6 +23,17 @@ public class CatalogueDocumentationTests
     }
 
     [Fact]
+    public void Every_resource_name_and_code_appears_once_in_the_resx()
+    {
+        // The ResourceManager keeps one entry per name, so duplicates must be found in the XML.
+        var data = XDocument.Load(RepositoryFile("src", "OciBundle", "Diagnostics", "Messages.resx")).Root!.Elements("data").ToList();
+        var names = data.Select(d => (string)d.Attribute("name")!).ToList();
+        var codes = data.Select(d => ((string)d.Element("value")!)[..8]).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.Equal(codes.Count, codes.Distinct().Count());
+    }
+
+    [Fact]
     public void Every_code_has_a_section_in_docs_diagnostics()
     {
         var doc = File.ReadAllText(RepositoryFile("docs", "diagnostics.md"));

@@ -19,6 +19,10 @@ public sealed class FuzzInputs
         File.WriteAllText(Combine("hello.txt"), "hello\n");
         File.WriteAllText(Combine("run.sh"), "#!/bin/sh\necho hi\n");
         File.SetUnixFileMode(Combine("run.sh"), (UnixFileMode)0b111_101_101);
+
+        // A real program of this host's architecture, so clean requests pass the entrypoint checks.
+        File.Copy(new FileInfo("/bin/sh").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "/bin/sh", Combine("program"));
+        File.SetUnixFileMode(Combine("program"), (UnixFileMode)0b111_101_101);
         File.WriteAllBytes(Combine("empty.bin"), []);
         File.WriteAllText(Combine("name with spaces ü.txt"), "x");
         File.WriteAllText(Combine("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");

@@ -21,12 +21,12 @@ internal static class FuzzValues
     ];
 
     /// <summary>
-    /// Archive paths: beside the output, inside it (OCIB5003), onto an existing file. Not onto an
-    /// existing folder ("." or the output folder): that deletes the folder (KnownBugTests).
+    /// Archive paths: beside the output, inside it (OCIB5003), onto an existing file, onto an
+    /// existing folder or the output folder itself (OCIB5005, see FoundByFuzzingTests).
     /// </summary>
     public static readonly string[] ArchivePaths =
     [
-        "dist/app.bundle.tar.gz", "app.tgz", "out/bundle/inside.tar.gz", "dist", GeneratedRequest.OccupiedFileName,
+        "dist/app.bundle.tar.gz", "app.tgz", "out/bundle/inside.tar.gz", "dist", GeneratedRequest.OccupiedFileName, ".", "out", "out/bundle",
         GeneratedRequest.OccupiedFileName + "/x.tar.gz", "ü/😀.tar.gz", "out/" + new string('a', 300) + ".tgz",
     ];
 

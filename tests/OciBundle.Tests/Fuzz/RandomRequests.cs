@@ -55,7 +55,13 @@ public sealed partial class RandomRequests(FuzzInputs inputs)
 
         if (clean || random.NextDouble() < 0.8)
         {
-            request.Items.Add(new GeneratedItem(Entrypoint, clean ? g.Pick("/bin/sh", "/app/run", "/ü x") : g.Text(["/bin/sh", "sh"]), []));
+            var entrypoint = clean ? g.Pick("/bin/sh", "/app/run", "/ü x") : g.Text(["/bin/sh", "sh"]);
+            request.Items.Add(new GeneratedItem(Entrypoint, entrypoint, []));
+            if (clean || random.NextDouble() < 0.5)
+            {
+                // The program itself, so the rootfs checks (OCIB3016 and on) can pass.
+                request.Items.Add(new GeneratedItem(RootfsFile, inputs.Combine("program"), [("TargetPath", entrypoint.StartsWith('/') ? entrypoint : "/bin/" + entrypoint)]));
+            }
         }
 
         var typeCount = clean ? random.Next(0, 4) : random.Next(0, 7);

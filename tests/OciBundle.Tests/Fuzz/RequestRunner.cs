@@ -173,13 +173,8 @@ internal static partial class RequestRunner
             metadata[name] = value; // MSBuild keeps the last of two same-named metadata
         }
 
-        // MSBuild always gives FullPath; a core caller may not, so some items leave it out. An
-        // Include with NUL always gets one: without it the core throws (KnownBugTests).
-        if (item.Type == SurfaceNames.RootfsFile && item.Include.Contains('\0'))
-        {
-            metadata["FullPath"] = project + "/" + item.Include;
-        }
-        else if (item.Type == SurfaceNames.RootfsFile && (seed + item.Include.Length) % 4 != 0)
+        // MSBuild always gives FullPath; a core caller may not, so some items leave it out.
+        if (item.Type == SurfaceNames.RootfsFile && (seed + item.Include.Length) % 4 != 0 && !item.Include.Contains('\0'))
         {
             metadata["FullPath"] = Path.GetFullPath(item.Include, project);
             metadata["RecursiveDir"] = seed % 3 == 0 ? "sub/dir/" : "";
