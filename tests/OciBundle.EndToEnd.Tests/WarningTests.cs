@@ -1,0 +1,98 @@
+namespace OciBundle.EndToEnd.Tests;
+
+/// <summary>
+/// Warnings print with their code and the line of the element, the build still succeeds and writes
+/// the bundle, and MSBuild's usual switches silence them or turn them into errors.
+/// </summary>
+[Collection(SdkFeedCollection.Name)]
+public sealed class WarningTests(SdkFeed feed)
+{
+    private const string HostPid = "<OciHostPid>true</OciHostPid>";
+
+    private static readonly IReadOnlyList<InvalidProject> Cases =
+    [
+        new("warn-2080-privileged", "OCIB2080") { Properties = "<OciPrivileged>true</OciPrivileged>", Needle = "<OciPrivileged>" },
+        new("warn-2081-host-pid", "OCIB2081") { Properties = HostPid, Needle = "<OciHostPid>" },
+        new("warn-2081-host-network-in-directory-build-props", "OCIB2081")
+        {
+            DirectoryBuildProps = "  <PropertyGroup>\n    <OciNetworkMode>host</OciNetworkMode>\n  </PropertyGroup>",
+            Needle = "<OciNetworkMode>",
+        },
+        new("warn-2090-unconfined", "OCIB2090") { Properties = "<OciSeccompProfile>unconfined</OciSeccompProfile>", Needle = "<OciSeccompProfile>" },
+        new("warn-2091-seccomp-flags", "OCIB2091")
+        {
+            Properties = "<OciSeccompProfile>seccomp.json</OciSeccompProfile>",
+            Files = [("seccomp.json", "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"],\n  \"syscalls\": []\n}\n")],
+            Needle = "[\"SECCOMP_FILTER_FLAG_LOG\"]", // the value, as for every profile diagnostic
+        },
+        new("warn-3007-device-in-archive", "OCIB3007")
+        {
+            // Found while reading the archive: no element, the project file alone.
+            Properties = "<OciBaseRootfs>base.tar</OciBaseRootfs>",
+            Setup = dir => TarFiles.Write(Path.Combine(dir, "base.tar"), TarFiles.Folder("dev/"), TarFiles.CharacterDevice("dev/null", 1, 3)),
+        },
+    ];
+
+    public static TheoryData<string> Names => new(Cases.Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void A_warning_points_at_its_element_and_the_build_succeeds(string name)
+    {
+        var warned = Cases.Single(c => c.Name == name);
+        var project = warned.Create(feed);
+        var result = project.BuildSucceeds();
+
+        var warnings = BuildLog.Lines(result, "warning", warned.Code);
+        var expected = warned.ExpectedStart(project, "warning");
+        Assert.True(
+            warnings.Any(w => w.StartsWith(expected, StringComparison.Ordinal)),
+            $"no warning starts with '{expected}' in:\n{result.All}");
+        Assert.Contains("0 Error(s)", result.StdOut);
+        Assert.True(File.Exists(project.BundleFile("config.json")));
+    }
+
+    [Fact]
+    public void NoWarn_in_the_project_silences_it()
+    {
+        var project = Create("nowarn", "<NoWarn>$(NoWarn);OCIB2081</NoWarn>");
+        var result = project.BuildSucceeds();
+
+        Assert.DoesNotContain("OCIB2081", result.StdOut);
+        Assert.Contains("0 Warning(s)", result.StdOut);
+        Assert.True(File.Exists(project.BundleFile("config.json")));
+    }
+
+    [Fact]
+    public void WarnAsMessage_on_the_command_line_silences_it()
+    {
+        var project = Create("warn-as-message", "");
+        var result = project.BuildSucceeds("-warnAsMessage:OCIB2081");
+
+        Assert.DoesNotContain("warning OCIB2081", result.StdOut);
+        Assert.Contains("0 Warning(s)", result.StdOut);
+    }
+
+    [Fact]
+    public void MSBuildWarningsAsErrors_fails_the_build_with_the_same_code_and_line()
+    {
+        var project = Create("warnings-as-errors", "<MSBuildWarningsAsErrors>OCIB2081</MSBuildWarningsAsErrors>");
+        var result = project.Build();
+
+        // What MSBuild prints: the warning becomes "error OCIB2081" at the same place, counted as
+        // an error, and the build fails. The task itself returned true, so there is no MSB4181.
+        Assert.True(result.ExitCode != 0, $"the build succeeded:\n{result.All}");
+        var position = BuildLog.Position(project.ProjectFile, "<OciHostPid>");
+        var errors = BuildLog.Lines(result, "error", "OCIB2081");
+        Assert.Equal([$"{project.ProjectFile}{position}: error OCIB2081: OciHostPid is 'true': the container shares the host's pid namespace, so it sees and can signal every host process. Leave OciHostPid unset unless the container needs it."], errors);
+        Assert.DoesNotContain("warning OCIB2081", result.StdOut);
+        Assert.Contains("Build FAILED.", result.StdOut);
+        Assert.Contains("0 Warning(s)", result.StdOut);
+        Assert.Contains("1 Error(s)", result.StdOut);
+        BuildLog.AssertNoCrash(result);
+    }
+
+    /// <summary>A project with OciHostPid (OCIB2081) and <paramref name="extra"/> properties after it.</summary>
+    private TestProject Create(string name, string extra) =>
+        new InvalidProject("warn-2081-" + name, "OCIB2081") { Properties = HostPid + "\n" + extra }.Create(feed);
+}
