@@ -162,7 +162,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
         var request = RequestFactory.Create(this);
         try
         {
-            var result = BundleGenerator.Generate(request, Report, _cancel.Token);
+            var result = BundleGenerator.Generate(request, Report, _cancel.Token, () => Log.HasLoggedErrors);
             if (result is null || Log.HasLoggedErrors)
             {
                 return false;

@@ -80,7 +80,7 @@ public sealed class WarningTests(SdkFeed feed)
         var result = project.Build();
 
         // What MSBuild prints: the warning becomes "error OCIB2081" at the same place, counted as
-        // an error, and the build fails. The task itself returned true, so there is no MSB4181.
+        // an error, and the build fails. The task sees it as an error and writes nothing.
         Assert.True(result.ExitCode != 0, $"the build succeeded:\n{result.All}");
         var position = BuildLog.Position(project.ProjectFile, "<OciHostPid>");
         var errors = BuildLog.Lines(result, "error", "OCIB2081");
@@ -90,6 +90,7 @@ public sealed class WarningTests(SdkFeed feed)
         Assert.Contains("0 Warning(s)", result.StdOut);
         Assert.Contains("1 Error(s)", result.StdOut);
         BuildLog.AssertNoCrash(result);
+        Assert.False(Directory.Exists(project.BundleDirectory), "a build failed by a warning-as-error still wrote its bundle");
     }
 
     /// <summary>A project with OciHostPid (OCIB2081) and <paramref name="extra"/> properties after it.</summary>

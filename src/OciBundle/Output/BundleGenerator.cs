@@ -13,8 +13,13 @@ namespace OciBundle.Output;
 /// </summary>
 public static class BundleGenerator
 {
-    public static BundleResult? Generate(BundleRequest request, Action<Diagnostic> report, CancellationToken cancellation = default)
+    /// <param name="reportedAsError">
+    /// Whether the host turned a reported warning into an error (MSBuildWarningsAsErrors); then the
+    /// build stops before anything is moved into place, as for any other error.
+    /// </param>
+    public static BundleResult? Generate(BundleRequest request, Action<Diagnostic> report, CancellationToken cancellation = default, Func<bool>? reportedAsError = null)
     {
+        reportedAsError ??= static () => false;
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(request, diagnostics);
         var spec = SpecBuilder.Build(request, diagnostics);
@@ -26,7 +31,7 @@ public static class BundleGenerator
             report(d);
         }
 
-        if (diagnostics.HasErrors || options is null)
+        if (diagnostics.HasErrors || options is null || reportedAsError())
         {
             return null;
         }
@@ -40,7 +45,7 @@ public static class BundleGenerator
 
         try
         {
-            var outputs = Write(reader, spec, options, plan, report, cancellation);
+            var outputs = Write(reader, spec, options, plan, report, reportedAsError, cancellation);
             UpToDateStamp.Write(options.StampFile, fingerprint, outputs);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
         }
@@ -61,7 +66,7 @@ public static class BundleGenerator
     }
 
     private static IReadOnlyList<BundleOutputFile> Write(
-        RequestReader request, RuntimeSpec spec, BundleOptions options, RootfsPlan plan, Action<Diagnostic> report, CancellationToken cancellation)
+        RequestReader request, RuntimeSpec spec, BundleOptions options, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation)
     {
         using var staging = BundleStaging.Create(options.OutputDirectory);
         var tree = plan.Apply(staging.SpoolDirectory, report);
@@ -84,6 +89,11 @@ public static class BundleGenerator
         }
 
         cancellation.ThrowIfCancellationRequested();
+        if (reportedAsError())
+        {
+            throw new AlreadyReported(); // a warning of the rootfs checks became an error
+        }
+
         return staging.Commit(staged, options.ArchivePath);
     }
 

@@ -21,6 +21,7 @@ public static class ArchiveReader
     /// </summary>
     public static void AddArchive(RootfsTree tree, string archivePath, string spoolDirectory, string origin, Action<Diagnostic>? warn = null)
     {
+        string? lastName = null;
         try
         {
             Directory.CreateDirectory(spoolDirectory);
@@ -30,12 +31,20 @@ public static class ArchiveReader
             var context = new ArchiveContext(tree, archivePath, spoolDirectory, origin, warn);
             while (reader.GetNextEntry(copyData: false) is { } entry)
             {
+                lastName = entry.Name;
                 context.Add(entry);
             }
         }
         catch (OciBundleException)
         {
             throw;
+        }
+        catch (NotSupportedException e)
+        {
+            // The BCL's reader refuses some GNU entry types itself (sparse files), before we see them.
+            var name = lastName is null ? "its first entry" : $"the entry after {lastName}";
+            var type = System.Text.RegularExpressions.Regex.Match(e.Message, "'([A-Za-z]+)'") is { Success: true } m ? m.Groups[1].Value : "unknown";
+            throw new OciBundleException(Diagnostic.Error(Messages.UnsupportedArchiveEntry, null, archivePath, name, type), e);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or SharpZipBaseException or ArgumentException)
         {

@@ -23,7 +23,9 @@ public sealed class RootfsTree
     /// Adds or replaces <paramref name="entry"/>. Missing parents become 0755 root-owned folders.
     /// A parent that is a file or a symbolic link is an error (OCIB3008): replacing it would
     /// silently break the base image (a merged-/usr link such as /lib → usr/lib, for example).
-    /// Replacing a folder with anything else removes what was below it.
+    /// Replacing an empty folder with a file or link is fine; replacing one that holds entries is
+    /// the same error seen from the other side (those entries would end up below a file or link,
+    /// that is, lost), whichever layer came first.
     /// </summary>
     public void Add(RootfsEntry entry)
     {
@@ -35,9 +37,12 @@ public sealed class RootfsTree
         EnsureParents(entry);
         if (_entries.TryGetValue(entry.Path, out var existing)
             && existing.Type == RootfsEntryType.Directory
-            && entry.Type != RootfsEntryType.Directory)
+            && entry.Type != RootfsEntryType.Directory
+            && FirstBelow(entry.Path) is { } child)
         {
-            RemoveBelow(entry.Path);
+            var kind = entry.Type == RootfsEntryType.SymbolicLink ? $"symbolic link to {entry.LinkTarget}" : "file";
+            throw new OciBundleException(Diagnostic.Error(
+                Messages.RootfsParentNotFolder, null, $"{child.Origin} (with {entry.Origin})", "/" + child.Path, "/" + entry.Path, kind));
         }
 
         _entries[entry.Path] = entry;
@@ -162,13 +167,9 @@ public sealed class RootfsTree
         }
     }
 
-    private void RemoveBelow(string folder)
+    private RootfsEntry? FirstBelow(string folder)
     {
         var prefix = folder + "/";
-        var doomed = _entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        foreach (var key in doomed)
-        {
-            _entries.Remove(key);
-        }
+        return _entries.Values.Where(e => e.Path.StartsWith(prefix, StringComparison.Ordinal)).MinBy(e => e.Path, StringComparer.Ordinal);
     }
 }

@@ -126,7 +126,8 @@ public static class SpecRules
         {
             foreach (var (mappings, itemType) in new[] { (spec.Linux.UidMappings, SurfaceNames.UidMapping), (spec.Linux.GidMappings, SurfaceNames.GidMapping) })
             {
-                if (mappings is null)
+                // Items that were given but malformed already have their OCIB1034.
+                if (mappings is null && reader.Items(itemType).Count == 0)
                 {
                     reader.Diagnostics.Error(Messages.UserNamespaceWithoutMappings, reader.Locate(SurfaceNames.UserNamespace), itemType);
                 }

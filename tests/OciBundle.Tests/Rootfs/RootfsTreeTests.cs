@@ -53,13 +53,17 @@ public class RootfsTreeTests
     }
 
     [Fact]
-    public void Replacing_a_folder_with_a_file_removes_what_was_below()
+    public void Replacing_a_folder_that_holds_entries_with_a_file_or_link_is_an_error()
     {
         var tree = new RootfsTree();
         tree.Add(File("opt/app/a"));
-        tree.Add(File("opt/app"));
+        Assert.Equal("OCIB3008", Assert.Throws<OciBundleException>(() => tree.Add(File("opt/app"))).Diagnostic.Code);
+        Assert.Equal("OCIB3008", Assert.Throws<OciBundleException>(() => tree.Add(new RootfsEntry { Path = "opt", Type = RootfsEntryType.SymbolicLink, Mode = 511, LinkTarget = "usr/opt" })).Diagnostic.Code);
 
-        Assert.Equal(["opt", "opt/app"], tree.Sorted().Select(e => e.Path));
+        tree.Add(new RootfsEntry { Path = "empty", Type = RootfsEntryType.Directory, Mode = 493 });
+        tree.Add(File("empty"));
+        Assert.True(tree.TryGet("empty", out var replaced));
+        Assert.Equal(RootfsEntryType.RegularFile, replaced.Type);
     }
 
     [Fact]

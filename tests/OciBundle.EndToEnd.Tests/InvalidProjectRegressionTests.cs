@@ -1,13 +1,10 @@
 namespace OciBundle.EndToEnd.Tests;
 
-/// <summary>
-/// Invalid projects the SDK does not yet report as docs/diagnostics.md says. Skipped so the suite
-/// stays green; remove the Skip with the fix.
-/// </summary>
+/// <summary>Invalid projects the SDK once mishandled (found while writing the invalid-project tests).</summary>
 [Collection(SdkFeedCollection.Name)]
-public sealed class InvalidProjectKnownBugTests(SdkFeed feed)
+public sealed class InvalidProjectRegressionTests(SdkFeed feed)
 {
-    [Fact(Skip = "Product bug: TarReader throws NotSupportedException for a GNU sparse entry before ArchiveReader sees it; the build fails with MSB4018 and a stack trace instead of OCIB3011.")]
+    [Fact]
     public void A_sparse_entry_in_the_base_archive_is_OCIB3011()
     {
         var invalid = new InvalidProject("bug-3011-sparse", "OCIB3011")
@@ -29,7 +26,7 @@ public sealed class InvalidProjectKnownBugTests(SdkFeed feed)
         AssertFailsCleanly(invalid);
     }
 
-    [Fact(Skip = "Product bug: an OciRootfsFile below an OciRootfsSymlink item (/lib -> usr/lib) is silently dropped: symlink items are added after files and replace the implicit /lib folder with everything below it; the build succeeds.")]
+    [Fact]
     public void A_file_below_a_symlink_item_is_OCIB3008()
     {
         var invalid = new InvalidProject("bug-3008-symlink-item", "OCIB3008")
