@@ -44,7 +44,7 @@ internal sealed record InvalidProject(string Name, string Code)
             {Properties}
           </PropertyGroup>
           <ItemGroup>
-            {(Entrypoint ? "<OciEntrypoint Include=\"/bin/busybox\" />" : "")}
+            {(Entrypoint ? "<OciEntrypoint Include=\"/bin/busybox\" /><OciRootfsFile Include=\"/bin/busybox\" TargetPath=\"/bin/busybox\" />" : "")}
             {Items}
           </ItemGroup>
         </Project>
