@@ -139,6 +139,25 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public ITaskItem[] OciRootfsSymlink { get; set; } = [];
 
+    // Plugin metadata
+    public string? OciPluginConfig { get; set; }
+
+    public string? OciPluginRuntimeSource { get; set; }
+
+    public string? OciBundleFormat { get; set; }
+
+    public string? OciPluginSocket { get; set; }
+
+    public string? OciPluginProtocolScheme { get; set; }
+
+    public string? OciDescription { get; set; }
+
+    public string? OciDocumentationUrl { get; set; }
+
+    public string? OciPropagatedMount { get; set; }
+
+    public ITaskItem[] OciPluginInterface { get; set; } = [];
+
     // Plumbing
     /// <summary>The project being built: relative paths are resolved against its folder, and it names the bundle in the log.</summary>
     [Required]
@@ -207,7 +226,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     private void LogSummary(BundleResult result)
     {
         var parts = result.Outputs
-            .Where(o => o.Kind is OutputKinds.Rootfs or OutputKinds.BundleArchive && o.Sha256.Length > 0)
+            .Where(o => o.Kind is OutputKinds.Rootfs or OutputKinds.BundleArchive or OutputKinds.PluginArchive && o.Sha256.Length > 0)
             .Select(o => $"{Path.GetFileName(o.Path)} {FormatSize(o.Size)} sha256:{o.Sha256[..12]}");
         var suffix = result.UpToDate ? ", up to date" : "";
         var details = string.Join(", ", parts);

@@ -70,6 +70,14 @@ internal static class RequestFactory
             .With(SurfaceNames.HostPid, task.OciHostPid)
             .With(SurfaceNames.UserNamespace, task.OciUserNamespace)
             .With(SurfaceNames.Rootless, task.OciRootless)
+            .With(SurfaceNames.PluginConfig, task.OciPluginConfig)
+            .With(SurfaceNames.PluginRuntimeSource, task.OciPluginRuntimeSource)
+            .With(SurfaceNames.BundleFormat, task.OciBundleFormat)
+            .With(SurfaceNames.PluginSocket, task.OciPluginSocket)
+            .With(SurfaceNames.PluginProtocolScheme, task.OciPluginProtocolScheme)
+            .With(SurfaceNames.Description, task.OciDescription)
+            .With(SurfaceNames.DocumentationUrl, task.OciDocumentationUrl)
+            .With(SurfaceNames.PropagatedMount, task.OciPropagatedMount)
             .With(BundleOptions.StampFileProperty, task.StampFile);
 
         (string Type, ITaskItem[] Items)[] items =
@@ -93,6 +101,7 @@ internal static class RequestFactory
             (SurfaceNames.RootfsFile, task.OciRootfsFile),
             (SurfaceNames.RootfsDirectory, task.OciRootfsDirectory),
             (SurfaceNames.RootfsSymlink, task.OciRootfsSymlink),
+            (SurfaceNames.PluginInterface, task.OciPluginInterface),
         ];
         foreach (var (type, taskItems) in items)
         {

@@ -75,6 +75,9 @@ public sealed record RequestItem(string ItemSpec, IReadOnlyDictionary<string, st
     /// <summary>A default item of the SDK's own props (a project may replace it without a duplicate error).</summary>
     public bool IsDefault { get; init; }
 
+    /// <summary>Read from OciPluginConfig: the project's own items add to it or replace it without a duplicate error.</summary>
+    public bool IsImported { get; init; }
+
     /// <summary>A metadata value, or null when it is not set or empty.</summary>
     public string? Get(string name) =>
         Metadata.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : null;

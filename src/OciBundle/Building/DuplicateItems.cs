@@ -4,7 +4,8 @@ namespace OciBundle.Building;
 
 /// <summary>
 /// Spots a project giving the same mount destination, namespace, device or rlimit twice. Replacing
-/// one of the SDK's defaults is how a project changes it; two of the project's own is a mistake.
+/// one of the SDK's defaults, or an entry of its plugin config, is how a project changes it; two
+/// of the project's own is a mistake.
 /// </summary>
 public sealed class DuplicateItems(RequestReader reader, string itemType)
 {
@@ -12,7 +13,7 @@ public sealed class DuplicateItems(RequestReader reader, string itemType)
 
     public void Check(RequestItem item, string key)
     {
-        if (item.IsDefault)
+        if (item.IsDefault || item.IsImported)
         {
             return;
         }

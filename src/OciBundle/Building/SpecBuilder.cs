@@ -1,3 +1,4 @@
+using OciBundle.Plugins;
 using OciBundle.Spec;
 
 namespace OciBundle.Building;
@@ -36,6 +37,7 @@ public static class SpecBuilder
         SecurityLabelStep.Apply,
         AnnotationStep.Apply,
         HookStep.Apply,
+        PluginStep.Apply, // after the mount, network and propagation steps whose output it extends
         PrivilegedStep.Apply, // last: it overrides what the steps before it wrote
     ];
 

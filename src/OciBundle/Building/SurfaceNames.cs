@@ -71,4 +71,15 @@ public static class SurfaceNames
     public const string RootfsFile = "OciRootfsFile";
     public const string RootfsDirectory = "OciRootfsDirectory";
     public const string RootfsSymlink = "OciRootfsSymlink";
+
+    // Plugin metadata (Docker managed plugins)
+    public const string PluginConfig = "OciPluginConfig";
+    public const string PluginRuntimeSource = "OciPluginRuntimeSource";
+    public const string BundleFormat = "OciBundleFormat";
+    public const string PluginSocket = "OciPluginSocket";
+    public const string PluginProtocolScheme = "OciPluginProtocolScheme";
+    public const string Description = "OciDescription";
+    public const string DocumentationUrl = "OciDocumentationUrl";
+    public const string PluginInterface = "OciPluginInterface";
+    public const string PropagatedMount = "OciPropagatedMount";
 }

@@ -1,5 +1,6 @@
 using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Plugins;
 using OciBundle.Rootfs;
 using OciBundle.Spec;
 using OciBundle.Validation;
@@ -21,11 +22,16 @@ public static class BundleGenerator
     {
         reportedAsError ??= static () => false;
         var diagnostics = new DiagnosticBag();
+
+        // A plugin config becomes properties and items ahead of the project's: every later stage
+        // (spec, checks, fingerprint, plugin output) sees the merged request.
+        request = PluginConfigImport.Merge(request, diagnostics);
         var reader = new RequestReader(request, diagnostics);
         var spec = SpecBuilder.Build(request, diagnostics);
         var options = BundleOptions.Read(reader);
         var plan = RootfsPlan.Read(reader);
         SpecRules.Check(spec, reader);
+        PluginRules.Check(spec, reader);
         foreach (var d in diagnostics.Items)
         {
             report(d);
@@ -71,18 +77,34 @@ public static class BundleGenerator
         using var staging = BundleStaging.Create(options.OutputDirectory);
         var tree = plan.Apply(staging.SpoolDirectory, report);
         MountPoints.AddTo(tree, spec);
+        PluginRootfs.AddMountPoints(request, tree);
         CheckAgainstRootfs(request.Request, spec, tree, report);
         var sorted = tree.Sorted();
         var configJson = SpecJson.Serialize(spec);
         cancellation.ThrowIfCancellationRequested();
 
-        var (rootfs, sumLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted);
-        cancellation.ThrowIfCancellationRequested();
-        var config = BundleFiles.WriteConfig(staging.Directory, configJson);
-        sumLines.Insert(0, BundleFiles.SumLine(config.Sha256, BundleFiles.ConfigFileName));
-        var sums = BundleFiles.WriteChecksums(staging.Directory, sumLines);
-        var staged = new List<BundleOutputFile> { config, rootfs, sums };
-        if (options.ArchivePath is not null)
+        var staged = new List<BundleOutputFile>();
+        var sumLines = new List<string>();
+        if (options.BundleFormat.HasFlag(BundleFormat.Runc))
+        {
+            var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted);
+            cancellation.ThrowIfCancellationRequested();
+            var config = BundleFiles.WriteConfig(staging.Directory, configJson);
+            sumLines.Add(BundleFiles.SumLine(config.Sha256, BundleFiles.ConfigFileName));
+            sumLines.AddRange(rootfsLines);
+            staged.AddRange([config, rootfs]);
+        }
+
+        if (options.BundleFormat.HasFlag(BundleFormat.DockerPlugin))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, spec), sorted);
+            sumLines.AddRange(pluginLines);
+            staged.AddRange([directory, archive]);
+        }
+
+        staged.Add(BundleFiles.WriteChecksums(staging.Directory, sumLines));
+        if (options.ArchivePath is not null && options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
             cancellation.ThrowIfCancellationRequested();
             staged.Add(BundleFiles.WriteArchive(Path.Combine(staging.Directory, ".bundle-archive"), options, configJson, sorted));
@@ -104,6 +126,7 @@ public static class BundleGenerator
         var reader = new RequestReader(request, diagnostics);
         AccountResolver.Resolve(reader, spec, tree);
         RootfsRules.Check(reader, spec, tree);
+        PluginRootfs.Check(reader, tree);
         foreach (var d in diagnostics.Items)
         {
             report(d);

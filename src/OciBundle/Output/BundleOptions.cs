@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Plugins;
 
 namespace OciBundle.Output;
 
@@ -19,7 +20,8 @@ public sealed record BundleOptions(
     RootfsFormat Format,
     CompressionLevel CompressionLevel,
     long SourceDateEpoch,
-    string? StampFile)
+    string? StampFile,
+    BundleFormat BundleFormat = BundleFormat.Runc)
 {
     /// <summary>The largest mtime a GNU tar header holds in octal (11 digits).</summary>
     public const long MaxSourceDateEpoch = 8589934591;
@@ -98,6 +100,7 @@ public sealed record BundleOptions(
         }
 
         var stamp = request.Get(StampFileProperty) is { } s ? Path.GetFullPath(s, request.ProjectDirectory) : null;
-        return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp);
+        var bundleFormat = BundleFormats.Read(reader, report: true) ?? BundleFormat.Runc;
+        return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat);
     }
 }

@@ -6,6 +6,8 @@ public static class OutputKinds
     public const string Rootfs = "Rootfs";
     public const string Checksums = "Checksums";
     public const string BundleArchive = "BundleArchive";
+    public const string PluginDirectory = "PluginDirectory";
+    public const string PluginArchive = "PluginArchive";
 }
 
 /// <summary>One file or folder the bundle build wrote (or found up to date).</summary>

@@ -11,7 +11,7 @@ public sealed class BundleStaging : IDisposable
 {
     /// <summary>Every name a bundle may own in its output folder.</summary>
     public static readonly IReadOnlyList<string> OwnedNames =
-        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS"];
+        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName];
 
     private const string Prefix = ".oci-staging-";
     private readonly bool _createdOutputDirectory;
@@ -45,7 +45,7 @@ public sealed class BundleStaging : IDisposable
     }
 
     /// <summary>
-    /// Moves the staged outputs in: the rootfs first, then config.json, then SHA256SUMS, so the
+    /// Moves the staged outputs in: the rootfs and the plugin folder first, then config.json, then SHA256SUMS, so the
     /// sums never describe files that are not there yet. Stale outputs of another format go last.
     /// </summary>
     public IReadOnlyList<BundleOutputFile> Commit(IReadOnlyList<BundleOutputFile> staged, string? archivePath)
@@ -106,7 +106,7 @@ public sealed class BundleStaging : IDisposable
 
     private static int MoveOrder(string kind) => kind switch
     {
-        OutputKinds.Rootfs => 0,
+        OutputKinds.Rootfs or OutputKinds.PluginDirectory or OutputKinds.PluginArchive => 0,
         OutputKinds.Config => 1,
         OutputKinds.Checksums => 2,
         _ => 3,

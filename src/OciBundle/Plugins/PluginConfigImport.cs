@@ -1,0 +1,294 @@
+using System.Text.Json;
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Seccomp;
+
+namespace OciBundle.Plugins;
+
+/// <summary>
+/// OciPluginConfig: turns a Docker plugin config.json into request properties and items, placed
+/// before the project's own, so the steps build the spec the way Docker's plugin runtime does and
+/// the project adds to or replaces what the file says. A property the project sets wins; the
+/// project's OciEntrypoint or OciArgs items replace the file's list; its other items come after
+/// the file's (a mount at the same destination, a device at the same path or a variable of the
+/// same name replaces the file's). Every imported value points back at its line in the file.
+/// </summary>
+public static class PluginConfigImport
+{
+    public static BundleRequest Merge(BundleRequest request, DiagnosticBag diagnostics)
+    {
+        if (request.Get(SurfaceNames.PluginConfig) is not { } value)
+        {
+            return request;
+        }
+
+        var filePath = Path.GetFullPath(value, request.ProjectDirectory);
+        var file = PluginConfigFile.Load(value, filePath, request.LocateProperty(SurfaceNames.PluginConfig), diagnostics);
+        if (file is null)
+        {
+            return request;
+        }
+
+        var imported = new Importer(file, diagnostics);
+        imported.Read();
+        return imported.MergeInto(request);
+    }
+
+    private sealed class Importer(PluginConfigFile file, DiagnosticBag diagnostics)
+    {
+        private readonly Dictionary<string, (string Value, JsonPath Path)> _properties = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, List<RequestItem>> _items = new(StringComparer.OrdinalIgnoreCase);
+
+        public void Read()
+        {
+            var root = file.Root;
+            var at = JsonPath.Root;
+            Property(SurfaceNames.Description, root, at, "Description");
+            Property(SurfaceNames.DocumentationUrl, root, at, "Documentation");
+            Property(SurfaceNames.WorkingDirectory, root, at, "WorkDir");
+            Property(SurfaceNames.PropagatedMount, root, at, "PropagatedMount");
+            Flag(SurfaceNames.HostIpc, root, at, "IpcHost");
+            Flag(SurfaceNames.HostPid, root, at, "PidHost");
+            foreach (var (entry, path) in file.Strings(root, at, "Entrypoint"))
+            {
+                Add(SurfaceNames.Entrypoint, entry, path);
+            }
+
+            ReadInterface(root, at);
+            ReadNetwork(root, at);
+            ReadEnvironment(root, at);
+            ReadArgs(root, at);
+            ReadMounts(root, at);
+            ReadLinux(root, at);
+            ReadUser(root, at);
+        }
+
+        public BundleRequest MergeInto(BundleRequest request)
+        {
+            var fromFile = _properties.Where(p => request.Get(p.Key) is null).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+            var merged = new BundleRequest
+            {
+                ProjectDirectory = request.ProjectDirectory,
+                LocateProperty = name => fromFile.TryGetValue(name, out var p) ? file.Locate(p.Path) : request.LocateProperty(name),
+            };
+            foreach (var (name, value) in request.Properties)
+            {
+                merged.With(name, value);
+            }
+
+            foreach (var (name, (value, _)) in fromFile)
+            {
+                merged.With(name, value);
+            }
+
+            var types = request.Items.Select(i => i.Key).Union(_items.Keys, StringComparer.OrdinalIgnoreCase).ToList();
+            foreach (var type in types)
+            {
+                var own = request.GetItems(type);
+                var imported = _items.TryGetValue(type, out var list) ? list : [];
+                var replacesList = type is SurfaceNames.Entrypoint or SurfaceNames.Args && own.Any(i => !i.IsDefault);
+                merged.WithItems(type, replacesList ? own : [.. own.Where(i => i.IsDefault), .. imported, .. own.Where(i => !i.IsDefault)]);
+            }
+
+            return merged;
+        }
+
+        private void ReadInterface(JsonElement root, JsonPath at)
+        {
+            if (file.Object(root, at, "Interface") is not { } member)
+            {
+                return;
+            }
+
+            var (obj, path) = member;
+
+            Property(SurfaceNames.PluginSocket, obj, path, "Socket");
+            Property(SurfaceNames.PluginProtocolScheme, obj, path, "ProtocolScheme");
+            foreach (var (type, typePath) in file.Strings(obj, path, "Types"))
+            {
+                Add(SurfaceNames.PluginInterface, type, typePath);
+            }
+        }
+
+        /// <summary>host shares the host's network namespace; any other type keeps it but binds /etc/hosts and /etc/resolv.conf, as Docker does.</summary>
+        private void ReadNetwork(JsonElement root, JsonPath at)
+        {
+            if (file.Object(root, at, "Network") is not { } member)
+            {
+                return;
+            }
+
+            var (obj, path) = member;
+            if (file.String(obj, path, "Type", out var typePath) is not { Length: > 0 } type)
+            {
+                return;
+            }
+
+            if (type == "host")
+            {
+                _properties[SurfaceNames.NetworkMode] = ("host", typePath);
+            }
+            else
+            {
+                _properties[PluginVocabulary.NetworkTypeProperty] = (type, typePath);
+            }
+        }
+
+        private void ReadEnvironment(JsonElement root, JsonPath at)
+        {
+            foreach (var (entry, path) in file.Objects(root, at, "Env"))
+            {
+                var name = file.String(entry, path, "Name") ?? "";
+                if (name.Length == 0 || name.Contains('=') || name.Any(char.IsWhiteSpace))
+                {
+                    diagnostics.Error(Messages.PluginEnvNameNotSettable, file.Locate(path), name);
+                    continue;
+                }
+
+                // Docker leaves a variable without a value out of the environment (and so out of ours).
+                if (file.String(entry, path, "Value") is not { } value)
+                {
+                    continue;
+                }
+
+                Add(SurfaceNames.EnvironmentVariable, name, path, [("Value", value), .. Setting(entry, path)]);
+            }
+        }
+
+        /// <summary>args.value become OciArgs items; the args setting's name, description and settable ride on each.</summary>
+        private void ReadArgs(JsonElement root, JsonPath at)
+        {
+            if (file.Object(root, at, "Args") is not { } member)
+            {
+                return;
+            }
+
+            var (obj, path) = member;
+
+            var setting = Setting(obj, path);
+            if (file.String(obj, path, "Name") is { Length: > 0 } name)
+            {
+                setting = [("Name", name), .. setting];
+            }
+
+            foreach (var (arg, argPath) in file.Strings(obj, path, "Value"))
+            {
+                Add(SurfaceNames.Args, arg, argPath, setting);
+            }
+        }
+
+        private void ReadMounts(JsonElement root, JsonPath at)
+        {
+            foreach (var (mount, path) in file.Objects(root, at, "Mounts"))
+            {
+                var destination = file.String(mount, path, "Destination") ?? "";
+                var type = file.String(mount, path, "Type");
+                var options = file.Strings(mount, path, "Options").Select(o => o.Value).ToList();
+                if (type == "bind" && !options.Contains("bind") && !options.Contains("rbind"))
+                {
+                    diagnostics.Error(Messages.PluginBindWithoutBindOption, file.Locate(path), destination, options.Count > 0 ? string.Join(", ", options) : "none");
+                }
+
+                var metadata = new List<(string, string)>();
+                Optional(metadata, "Source", file.String(mount, path, "Source"));
+                Optional(metadata, "Type", type);
+                Optional(metadata, "Options", string.Join(',', options));
+                Optional(metadata, "Name", file.String(mount, path, "Name"));
+                Add(SurfaceNames.Mount, destination, path, [.. metadata, .. Setting(mount, path)]);
+            }
+        }
+
+        private void ReadLinux(JsonElement root, JsonPath at)
+        {
+            if (file.Object(root, at, "Linux") is not { } member)
+            {
+                return;
+            }
+
+            var (obj, path) = member;
+
+            foreach (var (capability, capabilityPath) in file.Strings(obj, path, "Capabilities"))
+            {
+                Add(SurfaceNames.Capability, capability, capabilityPath);
+            }
+
+            Flag(SurfaceNames.AllowAllDevices, obj, path, "AllowAllDevices");
+            foreach (var (device, devicePath) in file.Objects(obj, path, "Devices"))
+            {
+                var name = file.String(device, devicePath, "Name");
+                var hostPath = file.String(device, devicePath, "Path") ?? "";
+                if (!hostPath.StartsWith("/dev/", StringComparison.Ordinal))
+                {
+                    diagnostics.Error(Messages.PluginDevicePathNotUnderDev, file.Locate(devicePath), name ?? hostPath, hostPath);
+                    continue;
+                }
+
+                var metadata = new List<(string, string)>();
+                Optional(metadata, "Name", name);
+                Add(SurfaceNames.Device, hostPath, devicePath, [.. metadata, .. Setting(device, devicePath)]);
+            }
+        }
+
+        /// <summary>Docker reads user but never uses it: plugins run as root. Say so rather than map it to OciUser.</summary>
+        private void ReadUser(JsonElement root, JsonPath at)
+        {
+            if (file.Object(root, at, "User") is not { } member)
+            {
+                return;
+            }
+
+            var (obj, path) = member;
+
+            var uid = file.Number(obj, path, "UID");
+            var gid = file.Number(obj, path, "GID");
+            if (uid != 0 || gid != 0)
+            {
+                diagnostics.Warning(Messages.PluginUserIgnored, file.Locate(path), file.ShownName, uid, gid);
+            }
+        }
+
+        /// <summary>Description and Settable, the parts every Docker setting has.</summary>
+        private List<(string, string)> Setting(JsonElement obj, JsonPath path)
+        {
+            var metadata = new List<(string, string)>();
+            Optional(metadata, "Description", file.String(obj, path, "Description"));
+            Optional(metadata, "Settable", string.Join(',', file.Strings(obj, path, "Settable").Select(s => s.Value)));
+            return metadata;
+        }
+
+        private static void Optional(List<(string, string)> metadata, string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                metadata.Add((name, value));
+            }
+        }
+
+        private void Property(string name, JsonElement obj, JsonPath path, string key)
+        {
+            if (file.String(obj, path, key, out var valuePath) is { Length: > 0 } value)
+            {
+                _properties[name] = (value, valuePath);
+            }
+        }
+
+        private void Flag(string name, JsonElement obj, JsonPath path, string key)
+        {
+            if (file.Bool(obj, path, key, out var valuePath))
+            {
+                _properties[name] = ("true", valuePath);
+            }
+        }
+
+        private void Add(string itemType, string include, JsonPath path, IEnumerable<(string Name, string Value)>? metadata = null)
+        {
+            if (!_items.TryGetValue(itemType, out var list))
+            {
+                _items[itemType] = list = [];
+            }
+
+            var values = (metadata ?? []).ToDictionary(m => m.Name, m => m.Value, StringComparer.OrdinalIgnoreCase);
+            list.Add(new RequestItem(include, values, file.Locator(path)) { IsImported = true });
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using OciBundle.Building;
+using OciBundle.Spec;
+
+namespace OciBundle.Plugins;
+
+/// <summary>
+/// Docker's plugin config.json for the merged view (plugin config and project), in the field names
+/// and shape of moby's api/types PluginConfig, which `docker plugin inspect` shows: every field
+/// written, lists as lists. Importing it gives the spec the project gave (PluginRoundTrip tests).
+/// </summary>
+public static class PluginConfigWriter
+{
+    private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Write(RequestReader reader, RuntimeSpec spec)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            json.WriteStartObject();
+            WriteArgs(json, reader);
+            json.WriteString("Description", reader.String(SurfaceNames.Description) ?? "");
+            json.WriteString("Documentation", reader.String(SurfaceNames.DocumentationUrl) ?? "");
+            Strings(json, "Entrypoint", reader.Items(SurfaceNames.Entrypoint).Select(i => i.ItemSpec));
+            WriteEnv(json, reader);
+            WriteInterface(json, reader);
+            json.WriteBoolean("IpcHost", reader.Bool(SurfaceNames.HostIpc, false));
+            WriteLinux(json, reader, spec);
+            WriteMounts(json, reader, spec);
+            json.WriteStartObject("Network");
+            json.WriteString("Type", NetworkType(reader));
+            json.WriteEndObject();
+            json.WriteBoolean("PidHost", reader.Bool(SurfaceNames.HostPid, false));
+            json.WriteString("PropagatedMount", PluginStep.PropagatedMount(reader, report: false) ?? "");
+            json.WriteStartObject("User"); // Docker ignores it; plugins run as root
+            json.WriteEndObject();
+            json.WriteString("WorkDir", reader.String(SurfaceNames.WorkingDirectory) ?? "");
+            json.WriteEndObject();
+        }
+
+        // The indented writer uses Environment.NewLine on .NET 8: normalise, as SpecJson does.
+        var text = Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+        return Encoding.UTF8.GetBytes(text);
+    }
+
+    /// <summary>host for a shared network namespace; otherwise the type a plugin config gave (bridge, none), or none at all.</summary>
+    private static string NetworkType(RequestReader reader) =>
+        reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() == "host" ? "host" : reader.String(PluginVocabulary.NetworkTypeProperty) ?? "";
+
+    private static void WriteArgs(Utf8JsonWriter json, RequestReader reader)
+    {
+        var args = reader.Items(SurfaceNames.Args);
+        json.WriteStartObject("Args");
+        json.WriteString("Description", args.Select(a => a.Get("Description")).FirstOrDefault(d => d is not null) ?? "");
+        json.WriteString("Name", args.Select(a => a.Get("Name")).FirstOrDefault(n => n is not null) ?? "");
+        Strings(json, "Settable", PluginVocabulary.SplitSettable(args.Select(a => a.Get("Settable")).FirstOrDefault(s => s is not null)));
+        Strings(json, "Value", args.Select(a => a.ItemSpec));
+        json.WriteEndObject();
+    }
+
+    /// <summary>The project's variables (PATH only when it sets one: Docker puts its own first), one per name, last value.</summary>
+    private static void WriteEnv(Utf8JsonWriter json, RequestReader reader)
+    {
+        json.WriteStartArray("Env");
+        foreach (var item in Effective(reader.Items(SurfaceNames.EnvironmentVariable), i => i.ItemSpec))
+        {
+            json.WriteStartObject();
+            json.WriteString("Description", item.Get("Description") ?? "");
+            json.WriteString("Name", item.ItemSpec);
+            Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
+            json.WriteString("Value", item.Metadata.TryGetValue("Value", out var value) ? value : "");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteInterface(Utf8JsonWriter json, RequestReader reader)
+    {
+        json.WriteStartObject("Interface");
+        if (reader.String(SurfaceNames.PluginProtocolScheme) is { } scheme)
+        {
+            json.WriteString("ProtocolScheme", scheme); // omitempty in Docker's struct
+        }
+
+        json.WriteString("Socket", reader.String(SurfaceNames.PluginSocket) ?? "");
+        Strings(json, "Types", reader.Items(SurfaceNames.PluginInterface).Select(i => i.ItemSpec).Distinct(StringComparer.Ordinal));
+        json.WriteEndObject();
+    }
+
+    /// <summary>Capabilities beyond Docker's defaults (Docker adds them to its own), and the project's devices by path: Docker reads the numbers from the host.</summary>
+    private static void WriteLinux(Utf8JsonWriter json, RequestReader reader, RuntimeSpec spec)
+    {
+        json.WriteStartObject("Linux");
+        json.WriteBoolean("AllowAllDevices", reader.Bool(SurfaceNames.AllowAllDevices, false));
+        Strings(json, "Capabilities", (spec.Process.Capabilities?.Bounding ?? []).Where(c => !PluginVocabulary.DockerDefaultCapabilities.Contains(c)));
+        json.WriteStartArray("Devices");
+        foreach (var item in Effective(reader.Items(SurfaceNames.Device), i => i.ItemSpec.Trim()).Where(i => !i.IsDefault))
+        {
+            json.WriteStartObject();
+            json.WriteString("Description", item.Get("Description") ?? "");
+            json.WriteString("Name", item.Get("Name") ?? "");
+            json.WriteString("Path", item.ItemSpec.Trim());
+            Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>The project's own mounts (Docker has the defaults), with the type and options as the spec has them (rbind added).</summary>
+    private static void WriteMounts(Utf8JsonWriter json, RequestReader reader, RuntimeSpec spec)
+    {
+        json.WriteStartArray("Mounts");
+        foreach (var item in Effective(reader.Items(SurfaceNames.Mount), i => i.ItemSpec.Trim()).Where(i => !i.IsDefault))
+        {
+            var destination = item.ItemSpec.Trim();
+            var mount = spec.Mounts.FirstOrDefault(m => m.Destination == destination);
+            json.WriteStartObject();
+            json.WriteString("Description", item.Get("Description") ?? "");
+            json.WriteString("Destination", destination);
+            json.WriteString("Name", item.Get("Name") ?? "");
+            Strings(json, "Options", mount?.Options ?? []);
+            Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
+            if (item.Get("Source") is { } source)
+            {
+                json.WriteString("Source", source);
+            }
+            else
+            {
+                json.WriteNull("Source"); // Docker's *string: to be set by the user
+            }
+
+            json.WriteString("Type", mount?.Type ?? item.Get("Type") ?? "");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>One item per key, the last given, in the order the keys first appeared (as ProcessStep orders variables).</summary>
+    private static IEnumerable<RequestItem> Effective(IReadOnlyList<RequestItem> items, Func<RequestItem, string> key) =>
+        items.GroupBy(key, StringComparer.Ordinal).Select(g => g.Last());
+}

@@ -1,0 +1,99 @@
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Spec;
+
+namespace OciBundle.Plugins;
+
+/// <summary>
+/// What Docker's plugin runtime adds to a plugin's spec (moby's plugin/v2 InitSpec), for plugin
+/// projects only: no terminal, a writable root, the runtime socket folder bound at
+/// /run/docker/plugins (rbind,rshared), /etc/hosts and /etc/resolv.conf bound read-only for any
+/// network type, and the propagated mount. Runs after the mount, namespace and propagation steps
+/// it overrides.
+/// </summary>
+public static class PluginStep
+{
+    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    {
+        if (!PluginMode.IsPlugin(reader))
+        {
+            return;
+        }
+
+        spec.Process.Terminal = false;
+        spec.Root.Readonly = false;
+        spec.Mounts.ReplaceOrAdd(m => m.Destination == PluginVocabulary.RuntimeDestination, new Mount
+        {
+            Destination = PluginVocabulary.RuntimeDestination,
+            Type = "bind",
+            Source = RuntimeSource(reader, report: true),
+            Options = ["rbind", "rshared"],
+        });
+
+        // host was read as OciNetworkMode, whose step already bound the files; other types bind them too.
+        if (reader.String(PluginVocabulary.NetworkTypeProperty) is not null && reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() != "host")
+        {
+            foreach (var file in HostNamespacesStep.HostNetworkFiles.Where(f => !spec.Mounts.Any(m => m.Destination == f)))
+            {
+                spec.Mounts.Add(new Mount { Destination = file, Type = "bind", Source = file, Options = ["rbind", "ro"] });
+            }
+        }
+
+        if (PropagatedMount(reader, report: true) is { } propagated)
+        {
+            // Docker binds a host folder over rootfs/<propagatedMount> and makes it rshared; a
+            // runc bundle binds the rootfs's own folder (a source relative to the bundle), so
+            // volumes the plugin mounts there show on the host under the bundle's rootfs/.
+            spec.Mounts.ReplaceOrAdd(m => m.Destination == propagated, new Mount
+            {
+                Destination = propagated,
+                Type = "bind",
+                Source = spec.Root.Path + propagated,
+                Options = ["rbind", "rshared"],
+            });
+
+            // Docker writes rshared, which runc takes but the runtime-spec schema refuses.
+            spec.Linux.RootfsPropagation = "shared";
+        }
+    }
+
+    /// <summary>OciPluginRuntimeSource, by default /run/docker/plugins/NAME (Docker uses the plugin's id).</summary>
+    public static string RuntimeSource(RequestReader reader, bool report)
+    {
+        var source = reader.String(SurfaceNames.PluginRuntimeSource);
+        if (source is null)
+        {
+            return $"{PluginVocabulary.RuntimeDestination}/{reader.String(SurfaceNames.BundleName) ?? "plugin"}";
+        }
+
+        if (report && !source.StartsWith('/'))
+        {
+            reader.Diagnostics.Error(Messages.PluginRuntimeSourceNotAbsolute, reader.Locate(SurfaceNames.PluginRuntimeSource), source);
+        }
+
+        return source;
+    }
+
+    /// <summary>OciPropagatedMount (read by several steps, reported by one) without a trailing '/', or null when not set or invalid (OCIB4019).</summary>
+    public static string? PropagatedMount(RequestReader reader, bool report)
+    {
+        var path = reader.String(SurfaceNames.PropagatedMount);
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!path.StartsWith('/'))
+        {
+            if (report)
+            {
+                reader.Diagnostics.Error(Messages.PropagatedMountNotAbsolute, reader.Locate(SurfaceNames.PropagatedMount), path);
+            }
+
+            return null;
+        }
+
+        var trimmed = path.TrimEnd('/');
+        return trimmed.Length > 0 ? trimmed : null;
+    }
+}
