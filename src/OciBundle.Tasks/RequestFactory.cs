@@ -70,6 +70,12 @@ internal static class RequestFactory
             .With(SurfaceNames.HostPid, task.OciHostPid)
             .With(SurfaceNames.UserNamespace, task.OciUserNamespace)
             .With(SurfaceNames.Rootless, task.OciRootless)
+            .With(SurfaceNames.IncludePublishOutput, task.OciIncludePublishOutput)
+            .With(SurfaceNames.AppDirectory, task.OciAppDirectory)
+            .With(PublishOutput.AssemblyNameProperty, task.AssemblyName)
+            .With(PublishOutput.TargetFileNameProperty, task.TargetFileName)
+            .With(SurfaceNames.IncludeSharedLibraries, task.OciIncludeSharedLibraries)
+            .With(SurfaceNames.Sysroot, task.OciSysroot)
             .With(BundleOptions.StampFileProperty, task.StampFile);
 
         (string Type, ITaskItem[] Items)[] items =
@@ -93,6 +99,8 @@ internal static class RequestFactory
             (SurfaceNames.RootfsFile, task.OciRootfsFile),
             (SurfaceNames.RootfsDirectory, task.OciRootfsDirectory),
             (SurfaceNames.RootfsSymlink, task.OciRootfsSymlink),
+            (PublishOutput.FileItemType, task.OciPublishFile),
+            (SurfaceNames.SharedLibrary, task.OciSharedLibrary),
         ];
         foreach (var (type, taskItems) in items)
         {
@@ -110,7 +118,7 @@ internal static class RequestFactory
             metadata[(string)entry.Key] = (string?)entry.Value ?? "";
         }
 
-        if (itemType == SurfaceNames.RootfsFile)
+        if (itemType is SurfaceNames.RootfsFile or PublishOutput.FileItemType)
         {
             // Well-known metadata the core needs for files placed from globs.
             metadata["FullPath"] = item.GetMetadata("FullPath");

@@ -71,4 +71,11 @@ public static class SurfaceNames
     public const string RootfsFile = "OciRootfsFile";
     public const string RootfsDirectory = "OciRootfsDirectory";
     public const string RootfsSymlink = "OciRootfsSymlink";
+
+    // .NET apps
+    public const string IncludePublishOutput = "OciIncludePublishOutput";
+    public const string AppDirectory = "OciAppDirectory";
+    public const string IncludeSharedLibraries = "OciIncludeSharedLibraries";
+    public const string Sysroot = "OciSysroot";
+    public const string SharedLibrary = "OciSharedLibrary";
 }
