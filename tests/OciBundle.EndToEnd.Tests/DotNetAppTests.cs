@@ -153,6 +153,7 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
 
     private static void Copy(string from, string to)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
         var copy = ProcessResult.Run("cp", ["-a", from, to]);
         Assert.True(copy.ExitCode == 0, copy.All);
     }
