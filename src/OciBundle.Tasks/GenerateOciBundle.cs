@@ -157,6 +157,24 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public string? OciPropagatedMount { get; set; }
 
     public ITaskItem[] OciPluginInterface { get; set; } = [];
+    // .NET apps
+    public string? OciIncludePublishOutput { get; set; }
+
+    public string? OciAppDirectory { get; set; }
+
+    /// <summary>The published files (the targets' @(_OciPublishFile)), each with RelativePath.</summary>
+    public ITaskItem[] OciPublishFile { get; set; } = [];
+
+    /// <summary>MSBuild's AssemblyName and TargetFileName: the apphost's and the app dll's names.</summary>
+    public string? AssemblyName { get; set; }
+
+    public string? TargetFileName { get; set; }
+
+    public string? OciIncludeSharedLibraries { get; set; }
+
+    public string? OciSysroot { get; set; }
+
+    public ITaskItem[] OciSharedLibrary { get; set; } = [];
 
     // Plumbing
     /// <summary>The project being built: relative paths are resolved against its folder, and it names the bundle in the log.</summary>

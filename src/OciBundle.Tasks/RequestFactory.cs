@@ -78,6 +78,12 @@ internal static class RequestFactory
             .With(SurfaceNames.Description, task.OciDescription)
             .With(SurfaceNames.DocumentationUrl, task.OciDocumentationUrl)
             .With(SurfaceNames.PropagatedMount, task.OciPropagatedMount)
+            .With(SurfaceNames.IncludePublishOutput, task.OciIncludePublishOutput)
+            .With(SurfaceNames.AppDirectory, task.OciAppDirectory)
+            .With(PublishOutput.AssemblyNameProperty, task.AssemblyName)
+            .With(PublishOutput.TargetFileNameProperty, task.TargetFileName)
+            .With(SurfaceNames.IncludeSharedLibraries, task.OciIncludeSharedLibraries)
+            .With(SurfaceNames.Sysroot, task.OciSysroot)
             .With(BundleOptions.StampFileProperty, task.StampFile);
 
         (string Type, ITaskItem[] Items)[] items =
@@ -102,6 +108,8 @@ internal static class RequestFactory
             (SurfaceNames.RootfsDirectory, task.OciRootfsDirectory),
             (SurfaceNames.RootfsSymlink, task.OciRootfsSymlink),
             (SurfaceNames.PluginInterface, task.OciPluginInterface),
+            (PublishOutput.FileItemType, task.OciPublishFile),
+            (SurfaceNames.SharedLibrary, task.OciSharedLibrary),
         ];
         foreach (var (type, taskItems) in items)
         {
@@ -119,7 +127,7 @@ internal static class RequestFactory
             metadata[(string)entry.Key] = (string?)entry.Value ?? "";
         }
 
-        if (itemType == SurfaceNames.RootfsFile)
+        if (itemType is SurfaceNames.RootfsFile or PublishOutput.FileItemType)
         {
             // Well-known metadata the core needs for files placed from globs.
             metadata["FullPath"] = item.GetMetadata("FullPath");

@@ -1,13 +1,13 @@
 namespace OciBundle.EndToEnd.Tests;
 
 /// <summary>A real project on disk, built with the packed SDK.</summary>
-public sealed class TestProject(SdkFeed feed, string directory, string projectFile)
+public sealed class TestProject(SdkFeed feed, string directory, string projectFile, string targetFramework = "net8.0")
 {
     public string Directory { get; } = directory;
 
     public string ProjectFile { get; } = projectFile;
 
-    public string BundleDirectory => Path.Combine(Directory, "bin", "Debug", "net8.0", "oci-bundle");
+    public string BundleDirectory => Path.Combine(Directory, "bin", "Debug", targetFramework, "oci-bundle");
 
     public string BundleFile(string name) => Path.Combine(BundleDirectory, name);
 

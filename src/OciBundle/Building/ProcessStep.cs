@@ -11,9 +11,13 @@ public static class ProcessStep
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         var process = spec.Process;
-        process.Args = ReadArgs(reader, SurfaceNames.Entrypoint).Concat(ReadArgs(reader, SurfaceNames.Args)).ToList();
+        var publish = PublishOutput.Read(reader);
+        var entrypoint = reader.Items(SurfaceNames.Entrypoint).Count == 0 && publish.IsIncluded
+            ? publish.DefaultEntrypoint
+            : ReadArgs(reader, SurfaceNames.Entrypoint);
+        process.Args = entrypoint.Concat(ReadArgs(reader, SurfaceNames.Args)).ToList();
         process.Env = ReadEnvironment(reader);
-        process.Cwd = ReadWorkingDirectory(reader);
+        process.Cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : "/");
         process.User = ReadUser(reader);
         process.User.AdditionalGids = ReadAdditionalGroups(reader);
         process.User.Umask = ReadUmask(reader);
@@ -91,12 +95,13 @@ public static class ProcessStep
         && (char.IsAsciiLetter(name[0]) || name[0] == '_')
         && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
-    private static string ReadWorkingDirectory(RequestReader reader)
+    /// <summary>OciWorkingDirectory; <paramref name="defaultValue"/> (the app's folder when publish output is included) when unset.</summary>
+    private static string ReadWorkingDirectory(RequestReader reader, string defaultValue)
     {
         var cwd = reader.String(SurfaceNames.WorkingDirectory);
         if (cwd is null)
         {
-            return "/";
+            return defaultValue;
         }
 
         if (!cwd.StartsWith('/'))

@@ -82,4 +82,10 @@ public static class SurfaceNames
     public const string DocumentationUrl = "OciDocumentationUrl";
     public const string PluginInterface = "OciPluginInterface";
     public const string PropagatedMount = "OciPropagatedMount";
+    // .NET apps
+    public const string IncludePublishOutput = "OciIncludePublishOutput";
+    public const string AppDirectory = "OciAppDirectory";
+    public const string IncludeSharedLibraries = "OciIncludeSharedLibraries";
+    public const string Sysroot = "OciSysroot";
+    public const string SharedLibrary = "OciSharedLibrary";
 }

@@ -78,7 +78,7 @@ public static class BundleGenerator
         var tree = plan.Apply(staging.SpoolDirectory, report);
         MountPoints.AddTo(tree, spec);
         PluginRootfs.AddMountPoints(request, tree);
-        CheckAgainstRootfs(request.Request, spec, tree, report);
+        CheckAgainstRootfs(request.Request, spec, plan, tree, report);
         var sorted = tree.Sorted();
         var configJson = SpecJson.Serialize(spec);
         cancellation.ThrowIfCancellationRequested();
@@ -119,11 +119,20 @@ public static class BundleGenerator
         return staging.Commit(staged, options.ArchivePath);
     }
 
-    /// <summary>What only the finished rootfs can tell: user and group names, the entrypoint. Every problem is reported before giving up.</summary>
-    private static void CheckAgainstRootfs(BundleRequest request, RuntimeSpec spec, RootfsTree tree, Action<Diagnostic> report)
+    /// <summary>
+    /// What only the finished rootfs can tell: the shared libraries its programs need (added
+    /// first, so the checks see them), user and group names, the entrypoint. Every problem is
+    /// reported before giving up.
+    /// </summary>
+    private static void CheckAgainstRootfs(BundleRequest request, RuntimeSpec spec, RootfsPlan plan, RootfsTree tree, Action<Diagnostic> report)
     {
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(request, diagnostics);
+        if (plan.SharedLibraries is { } libraries)
+        {
+            SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics);
+        }
+
         AccountResolver.Resolve(reader, spec, tree);
         RootfsRules.Check(reader, spec, tree);
         PluginRootfs.Check(reader, tree);

@@ -43,6 +43,12 @@ public static class InputFingerprint
             AddHostPath(Add, baseRootfs);
         }
 
+        foreach (var f in plan.PublishFiles)
+        {
+            Add($"publish {f.TargetPath} {f.HostPath}");
+            AddHostPath(Add, f.HostPath);
+        }
+
         foreach (var d in plan.Directories)
         {
             Add($"dir {d.Path} {d.Mode} {d.Uid} {d.Gid}");

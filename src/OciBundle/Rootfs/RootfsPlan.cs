@@ -5,8 +5,9 @@ namespace OciBundle.Rootfs;
 
 /// <summary>
 /// What goes into the rootfs, read and checked from the request before any file is touched:
-/// the base rootfs, then OciRootfsDirectory, OciRootfsFile and OciRootfsSymlink items, in that
-/// order (later ones replace earlier ones at the same path).
+/// the base rootfs, then a .NET app's publish output, then OciRootfsDirectory, OciRootfsFile and
+/// OciRootfsSymlink items, in that order (later ones replace earlier ones at the same path), and
+/// whether the shared libraries of its ELF files are to be added afterwards.
 /// </summary>
 public sealed class RootfsPlan
 {
@@ -14,6 +15,12 @@ public sealed class RootfsPlan
 
     /// <summary>The host path the base rootfs is read from (a folder or an archive), resolved.</summary>
     public string? BaseRootfsHostPath { get; private init; }
+
+    /// <summary>The publish output, placed under OciAppDirectory (empty when it is not included).</summary>
+    public IReadOnlyList<PlannedFile> PublishFiles { get; private init; } = [];
+
+    /// <summary>OciIncludeSharedLibraries: null when off.</summary>
+    public SharedLibraryPlan? SharedLibraries { get; private init; }
 
     public IReadOnlyList<RootfsEntry> Directories { get; private init; } = [];
 
@@ -32,19 +39,26 @@ public sealed class RootfsPlan
         {
             BaseRootfs = baseValue,
             BaseRootfsHostPath = baseHost,
+            PublishFiles = PublishOutput.Read(reader).Files,
+            SharedLibraries = SharedLibraryPlan.Read(reader),
             Directories = ReadDirectories(reader),
             Files = ReadFiles(reader),
             Symlinks = ReadSymlinks(reader),
         };
     }
 
-    /// <summary>Builds the tree: base rootfs (spooled into <paramref name="spoolDirectory"/> when it is an archive), then the items.</summary>
+    /// <summary>Builds the tree: base rootfs (spooled into <paramref name="spoolDirectory"/> when it is an archive), the publish output, then the items.</summary>
     public RootfsTree Apply(string spoolDirectory, Action<Diagnostic>? warn)
     {
         var tree = new RootfsTree();
         if (BaseRootfs is not null)
         {
             BaseRootfsLoader.Load(tree, BaseRootfsHostPath!, spoolDirectory, warn);
+        }
+
+        foreach (var file in PublishFiles)
+        {
+            tree.Add(HostFiles.Describe(file));
         }
 
         foreach (var directory in Directories)

@@ -15,10 +15,43 @@ public static class RootfsRules
 {
     private const int HeadLength = 256; // enough for an ELF header and any sane '#!' line
 
+    /// <summary>Where the apphost and 'dotnet' find an installed runtime when DOTNET_ROOT is not set.</summary>
+    private static readonly string[] DotnetInstallFolders = ["/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet"];
+
     public static void Check(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
     {
-        CheckEntrypoint(reader, spec, tree);
+        // One error that names the fix beats "dotnet not found" from the entrypoint check.
+        if (CheckDotnetRuntime(reader, spec, tree) || spec.Process.Args.FirstOrDefault() is not "dotnet")
+        {
+            CheckEntrypoint(reader, spec, tree);
+        }
+
         CheckWorkingDirectory(reader, spec, tree);
+    }
+
+    /// <summary>
+    /// A framework-dependent app (its runtimeconfig.json names a shared framework) starts only
+    /// where a .NET runtime is installed: 'dotnet' on PATH, under $DOTNET_ROOT, or in the
+    /// apphost's default folders. False after reporting OCIB3050 when the rootfs has none.
+    /// </summary>
+    private static bool CheckDotnetRuntime(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    {
+        var publish = PublishOutput.Read(reader);
+        if (!publish.IsFrameworkDependent)
+        {
+            return true;
+        }
+
+        var dotnetRoot = spec.Process.Env.FirstOrDefault(e => e.StartsWith("DOTNET_ROOT=", StringComparison.Ordinal))?["DOTNET_ROOT=".Length..];
+        var folders = (dotnetRoot is { Length: > 0 } ? [dotnetRoot] : Array.Empty<string>()).Concat(DotnetInstallFolders);
+        if (Find("dotnet", spec, tree).Entry is not null || folders.Any(f => tree.ResolveFile(f.TrimEnd('/') + "/dotnet") is { } e && IsExecutable(e)))
+        {
+            return true;
+        }
+
+        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs);
+        reader.Diagnostics.Error(Messages.DotnetRuntimeMissing, location, reader.String(PublishOutput.AssemblyNameProperty) ?? "the app");
+        return false;
     }
 
     private static void CheckEntrypoint(RequestReader reader, RuntimeSpec spec, RootfsTree tree)

@@ -1,0 +1,173 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace OciBundle.EndToEnd.Tests;
+
+/// <summary>
+/// .NET console apps as bundles: the publish output under /app, the inferred entrypoint, and a
+/// rootfs with no base image. Each publish takes several seconds, so the cases are few and each
+/// checks much.
+/// </summary>
+[Collection(SdkFeedCollection.Name)]
+public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
+{
+    private const string Program = """
+        Console.WriteLine($"hello {string.Join(' ', args)}");
+        Console.WriteLine($"cwd={Environment.CurrentDirectory}");
+        Console.WriteLine($"runtime={System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}");
+        """;
+
+    /// <summary>What 'dotnet new console' writes, plus the one line this SDK asks for.</summary>
+    private static string ConsoleProject(string extraProperties = "") => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <Sdk Name="OciBundle.Sdk" Version="{"{Version}"}" />
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <Nullable>enable</Nullable>
+            {extraProperties}
+          </PropertyGroup>
+        </Project>
+        """;
+
+    private TestProject Create(string name, string projectXml)
+    {
+        var project = feed.CreateProject(name, projectXml, ("Program.cs", Program, false));
+        var csproj = Path.ChangeExtension(project.ProjectFile, ".csproj");
+        File.Move(project.ProjectFile, csproj);
+        return new TestProject(feed, project.Directory, csproj, "net10.0");
+    }
+
+    [Fact]
+    public void A_console_project_with_only_the_Sdk_line_runs_self_contained_on_a_rootfs_of_the_app_and_its_libraries()
+    {
+        var project = Create("console-app", ConsoleProject());
+        project.BuildSucceeds();
+
+        using var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json")));
+        var process = config.RootElement.GetProperty("process");
+        Assert.Equal(["/app/console-app"], process.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("/app", process.GetProperty("cwd").GetString());
+        Assert.Contains("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true", process.GetProperty("env").EnumerateArray().Select(e => e.GetString()));
+
+        // The rootfs holds the app, the loader and the libraries the runtime's native files
+        // need, the mount points, and nothing else.
+        var entries = RootfsEntries(project.BundleFile("rootfs.tar.gz"));
+        output.WriteLine(string.Join('\n', entries));
+        var outsideApp = entries.Where(e => !e.StartsWith("app/", StringComparison.Ordinal)).ToList();
+        Assert.All(outsideApp, e => Assert.Matches(@"^(dev|proc|sys|lib|lib64|usr|usr/lib|usr/lib64|usr/lib/x86_64-linux-gnu|app)/?$|^usr/lib(64)?/(x86_64-linux-gnu/)?(ld-linux-x86-64\.so\.2|lib(c|m|dl|rt|pthread|gcc_s|stdc\+\+)\.so[.0-9]*)$", e));
+        Assert.Contains("app/console-app", entries);
+        Assert.Contains("app/libcoreclr.so", entries);
+        Assert.DoesNotContain("app/libcoreclrtraceptprovider.so", entries);
+        Assert.Contains(entries, e => e.EndsWith("libc.so.6", StringComparison.Ordinal));
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Equal(["hello ", "cwd=/app", "runtime=linux-x64"], run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    [Fact]
+    public void A_framework_dependent_app_runs_on_a_base_rootfs_with_dotnet_and_is_OCIB3050_on_one_without()
+    {
+        var project = Create("framework-dependent", ConsoleProject("""
+            <InvariantGlobalization>true</InvariantGlobalization>
+            <OciBaseRootfs>base</OciBaseRootfs>
+            <OciIncludeSharedLibraries>true</OciIncludeSharedLibraries>
+            <OciRootfsFormat>directory</OciRootfsFormat>
+            """));
+        MakeBaseWithDotnet(Path.Combine(project.Directory, "base"));
+        Directory.CreateDirectory(Path.Combine(project.Directory, "empty", "etc"));
+
+        var missing = project.Build("-p:OciBaseRootfs=empty");
+        Assert.NotEqual(0, missing.ExitCode);
+        var error = missing.StdOut.Split('\n').FirstOrDefault(l => l.Contains("error OCIB3050:", StringComparison.Ordinal));
+        Assert.True(error is not null, missing.All);
+        Assert.Contains("'framework-dependent' is a framework-dependent .NET app", error);
+        Assert.Contains("SelfContained=true", error);
+
+        project.BuildSucceeds();
+        using var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json")));
+        Assert.Equal(["/app/framework-dependent"], config.RootElement.GetProperty("process").GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.False(File.Exists(Path.Combine(project.BundleFile("rootfs"), "app", "libcoreclr.so"))); // not self-contained
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(project.BundleDirectory);
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Contains("cwd=/app", run.StdOut);
+        }
+    }
+
+    [Fact]
+    public void A_multi_targeted_project_builds_one_bundle_per_framework_in_its_own_folder()
+    {
+        var project = feed.CreateProject("multi-target", $"""
+            <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+              <Sdk Name="OciBundle.Sdk" Version="{"{Version}"}" />
+              <PropertyGroup>
+                <TargetFrameworks>net8.0;net10.0</TargetFrameworks>
+              </PropertyGroup>
+              <ItemGroup>
+                <OciRootfsFile Include="{Projects.Busybox}" TargetPath="/bin/busybox" />
+                <OciEntrypoint Include="/bin/busybox" />
+                <OciArgs Include="echo;$(TargetFramework)" />
+              </ItemGroup>
+            </Project>
+            """);
+        project.BuildSucceeds();
+        foreach (var framework in new[] { "net8.0", "net10.0" })
+        {
+            var config = Path.Combine(project.Directory, "bin", "Debug", framework, "oci-bundle", "config.json");
+            Assert.True(File.Exists(config), framework);
+            Assert.Contains($"\"{framework}\"", File.ReadAllText(config));
+        }
+
+        var shared = project.Build("-p:OciBundleOutputPath=out/");
+        Assert.NotEqual(0, shared.ExitCode);
+        Assert.Matches(new Regex("error OCIB1074: TargetFrameworks 'net8.0;net10.0' gives one bundle per framework"), shared.StdOut);
+    }
+
+    /// <summary>A root filesystem with this machine's .NET runtime in /usr/share/dotnet and 'dotnet' on PATH (libraries come from OciIncludeSharedLibraries).</summary>
+    private static void MakeBaseWithDotnet(string folder)
+    {
+        var frameworks = Path.GetDirectoryName(Path.GetDirectoryName(typeof(object).Assembly.Location)!)!; // …/shared/Microsoft.NETCore.App
+        var version = Path.GetFileName(Path.GetDirectoryName(typeof(object).Assembly.Location)!);
+        var installRoot = Path.GetDirectoryName(Path.GetDirectoryName(frameworks)!)!;
+        var target = Path.Combine(folder, "usr", "share", "dotnet");
+        Copy(Path.Combine(installRoot, "host"), Path.Combine(target, "host"));
+        Copy(Path.Combine(frameworks, version), Path.Combine(target, "shared", "Microsoft.NETCore.App", version));
+        File.Copy(Path.Combine(installRoot, "dotnet"), Path.Combine(target, "dotnet"));
+        Directory.CreateDirectory(Path.Combine(folder, "usr", "bin"));
+        File.CreateSymbolicLink(Path.Combine(folder, "usr", "bin", "dotnet"), "../share/dotnet/dotnet");
+
+        // Loaded only when liblttng-ust is installed; without it its libraries cannot be collected.
+        File.Delete(Path.Combine(target, "shared", "Microsoft.NETCore.App", version, "libcoreclrtraceptprovider.so"));
+    }
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        var copy = ProcessResult.Run("cp", ["-a", from, to]);
+        Assert.True(copy.ExitCode == 0, copy.All);
+    }
+
+    private static List<string> RootfsEntries(string tarball)
+    {
+        using var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress);
+        using var reader = new TarReader(gzip);
+        var names = new List<string>();
+        while (reader.GetNextEntry() is { } entry)
+        {
+            names.Add(entry.Name.TrimEnd('/'));
+        }
+
+        return names;
+    }
+}
