@@ -65,7 +65,8 @@ public static class BundleFiles
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         var hashing = new HashingStream(file);
-        var target = level is { } l ? ReproducibleGzip.Create(hashing, l, leaveOpen: true) : hashing;
+        // Parallel gzip: the deflate work is nearly all of the cost, and its bytes do not depend on the core count.
+        Stream target = level is { } l ? new ParallelGzipStream(hashing, l, leaveOpen: true) : hashing;
         using (var writer = new ReproducibleTarWriter(target, mtime))
         {
             write(writer);
