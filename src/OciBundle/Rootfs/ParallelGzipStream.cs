@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Compression;
 
 namespace OciBundle.Rootfs;
@@ -22,7 +22,7 @@ public sealed class ParallelGzipStream : Stream
     /// </summary>
     public const int BlockSize = 1 << 20;
 
-    /// <summary>Beyond 16 threads the in-flight buffers (3 MiB a block) would outgrow the memory budget.</summary>
+    /// <summary>Beyond 16 threads the in-flight buffers (2.25 MiB a block) would outgrow the memory budget.</summary>
     public const int MaxDefaultWorkers = 16;
 
     /// <summary>Room for a compressed block: deflate can grow incompressible data by up to 1/8 (zlib-ng's quick level), plus the gzip header and trailer.</summary>
@@ -35,7 +35,9 @@ public sealed class ParallelGzipStream : Stream
     private readonly TaskScheduler _scheduler;
     private readonly int _maxInFlight;
     private readonly Queue<Task<Member>> _inFlight = new();
-    private byte[] _block = ArrayPool<byte>.Shared.Rent(BlockSize);
+    private readonly ConcurrentStack<byte[]> _freeBlocks = new();
+    private readonly ConcurrentStack<byte[]> _freeMembers = new();
+    private byte[] _block;
     private int _filled;
     private long _written;
     private bool _anyMember;
@@ -55,6 +57,7 @@ public sealed class ParallelGzipStream : Stream
         var threads = workers > 0 ? workers : Math.Min(Environment.ProcessorCount, MaxDefaultWorkers);
         _scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
         _maxInFlight = threads + 2; // every worker busy, one block waiting, one being written out
+        _block = RentBlock();
     }
 
     public override bool CanRead => false;
@@ -126,7 +129,6 @@ public sealed class ParallelGzipStream : Stream
             finally
             {
                 _disposed = true;
-                ArrayPool<byte>.Shared.Return(_block);
                 if (!_leaveOpen)
                 {
                     _output.Dispose();
@@ -142,7 +144,7 @@ public sealed class ParallelGzipStream : Stream
         var (block, length, level) = (_block, _filled, _level);
         _inFlight.Enqueue(Task.Factory.StartNew(() => Compress(block, length, level), CancellationToken.None, TaskCreationOptions.None, _scheduler));
         _anyMember = true;
-        _block = ArrayPool<byte>.Shared.Rent(BlockSize);
+        _block = RentBlock();
         _filled = 0;
 
         // Write out what is done, and wait for the oldest only when the queue is full: the bound
@@ -162,13 +164,20 @@ public sealed class ParallelGzipStream : Stream
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(member.Buffer);
+            _freeMembers.Push(member.Buffer);
         }
     }
 
-    private static Member Compress(byte[] block, int length, CompressionLevel level)
+    // Buffers are this stream's own, not ArrayPool.Shared's: at most _maxInFlight + 1 of each
+    // ever exist, of exactly the size needed, and they go away with the stream instead of staying
+    // in a process-wide pool (the MSBuild node lives on after the build).
+    private byte[] RentBlock() => _freeBlocks.TryPop(out var block) ? block : GC.AllocateUninitializedArray<byte>(BlockSize);
+
+    private byte[] RentMember() => _freeMembers.TryPop(out var member) ? member : GC.AllocateUninitializedArray<byte>(MemberCapacity);
+
+    private Member Compress(byte[] block, int length, CompressionLevel level)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(MemberCapacity);
+        var buffer = RentMember();
         try
         {
             var memory = new MemoryStream(buffer, 0, buffer.Length, writable: true);
@@ -181,12 +190,12 @@ public sealed class ParallelGzipStream : Stream
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _freeMembers.Push(buffer);
             throw;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(block);
+            _freeBlocks.Push(block);
         }
     }
 

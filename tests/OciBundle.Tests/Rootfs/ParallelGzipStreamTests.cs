@@ -53,6 +53,18 @@ public class ParallelGzipStreamTests
         Assert.Equal(input, Decompress(compressed));
     }
 
+    [Theory]
+    [InlineData(CompressionLevel.Optimal)]
+    [InlineData(CompressionLevel.Fastest)]
+    [InlineData(CompressionLevel.SmallestSize)]
+    public void Incompressible_blocks_fit_the_member_buffer(CompressionLevel level)
+    {
+        var input = new byte[(2 * BlockSize) + 3];
+        new Random(7).NextBytes(input);
+
+        Assert.Equal(input, Decompress(Compress(input, level, workers: 2, writeSize: input.Length)));
+    }
+
     [Fact]
     public void Flush_does_not_change_the_bytes()
     {
