@@ -9,7 +9,7 @@ namespace OciBundle.Rootfs;
 /// becomes a complete gzip member of its own (<see cref="ReproducibleGzip"/>: mtime 0, OS 3) and
 /// the members are written in input order. RFC 1952 readers (gzip, tar -z, .NET's GZipStream,
 /// Python) read all members of a file as one stream. Blocks are compressed on at most
-/// <c>workers</c> threads, and at most <c>workers + 2</c> blocks are in flight, so memory stays
+/// <c>workers</c> threads, and at most <c>2 × workers + 2</c> blocks are in flight, so memory stays
 /// flat however large the input is. <see cref="Flush"/> does not cut a block: it would make the
 /// output depend on who flushes when.
 /// </summary>
@@ -56,7 +56,9 @@ public sealed class ParallelGzipStream : Stream
         _leaveOpen = leaveOpen;
         var threads = workers > 0 ? workers : Math.Min(Environment.ProcessorCount, MaxDefaultWorkers);
         _scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
-        _maxInFlight = threads + 2; // every worker busy, one block waiting, one being written out
+        // Two blocks a worker: each has the next one queued while the writer waits on the oldest, so
+        // a worker (or the writer) that the OS schedules late does not stall the others.
+        _maxInFlight = (2 * threads) + 2;
         _block = RentBlock();
     }
 
