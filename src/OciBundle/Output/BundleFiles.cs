@@ -26,12 +26,9 @@ public static class BundleFiles
         if (options.Format == RootfsFormat.Directory)
         {
             DirectoryTreeWriter.Write(sorted, path, options.SourceDateEpoch);
-            var lines = new List<string>();
-            foreach (var entry in sorted.Where(e => e.Type == RootfsEntryType.RegularFile))
-            {
-                using var stream = File.OpenRead(Path.Combine(path, entry.Path));
-                lines.Add(SumLine(Hex(SHA256.HashData(stream)), $"{options.RootfsFileName}/{entry.Path}"));
-            }
+            var files = sorted.Where(e => e.Type == RootfsEntryType.RegularFile).Select(e => e.Path).ToList();
+            var digests = FileDigests.Sha256Hex(files.Select(f => Path.Combine(path, f)).ToList());
+            var lines = files.Select((f, i) => SumLine(digests[i], $"{options.RootfsFileName}/{f}")).ToList();
 
             return (new BundleOutputFile(path, OutputKinds.Rootfs, 0, ""), lines);
         }
