@@ -25,11 +25,13 @@ public sealed class ParallelGzipStream : Stream
     /// <summary>Beyond 16 threads the in-flight buffers (2.25 MiB a block) would outgrow the memory budget.</summary>
     public const int MaxDefaultWorkers = 16;
 
-    /// <summary>Room for a compressed block: deflate can grow incompressible data by up to 1/8 (zlib-ng's quick level), plus the gzip header and trailer.</summary>
+    /// <summary>Room for a compressed block: deflate can grow incompressible data by up to 1/8 (zlib-ng's quick level) plus block headers and the gzip header and trailer; a quarter leaves room to spare.</summary>
     private const int MemberCapacity = BlockSize + (BlockSize / 4);
 
-    private readonly Stream _output;
+    /// <summary>The gzip member of no data: the fixed header, an empty final deflate block, CRC 0, length 0.</summary>
+    private static ReadOnlySpan<byte> EmptyMember => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, ReproducibleGzip.UnixOperatingSystem, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
+    private readonly Stream _output;
     private readonly CompressionLevel _level;
     private readonly bool _leaveOpen;
     private readonly TaskScheduler _scheduler;
@@ -45,9 +47,6 @@ public sealed class ParallelGzipStream : Stream
 
     /// <param name="output">Where the members go, in order; written from the thread that writes this stream.</param>
     /// <param name="workers">Compression threads; 0 means one per processor (at most <see cref="MaxDefaultWorkers"/>). Changes speed and memory, never the bytes.</param>
-    /// <summary>The gzip member of no data: the fixed header, an empty final deflate block, CRC 0, length 0.</summary>
-    private static ReadOnlySpan<byte> EmptyMember => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, ReproducibleGzip.UnixOperatingSystem, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-
     public ParallelGzipStream(Stream output, CompressionLevel level, int workers = 0, bool leaveOpen = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(workers);
