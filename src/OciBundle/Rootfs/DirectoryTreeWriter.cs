@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using OciBundle.Diagnostics;
 using OciBundle.Rootfs.Interop;
 
@@ -19,42 +20,55 @@ public static class DirectoryTreeWriter
         var root = Path.GetFullPath(targetDirectory);
         var mtime = DateTimeOffset.FromUnixTimeSeconds(mtimeSeconds).UtcDateTime;
         var owners = new OwnerSetter();
-        var firstOfLinkGroup = new Dictionary<(string Key, int Mode, int Uid, int Gid), string>();
         Guard(root, "", () => Directory.CreateDirectory(root));
 
-        foreach (var item in sorted)
+        // Folders first, in sorted order (parents before children); mode, owner and mtime come last.
+        foreach (var item in sorted.Where(e => e.Type == RootfsEntryType.Directory))
+        {
+            Guard(root, item.Path, () => Directory.CreateDirectory(Path.Combine(root, item.Path)));
+        }
+
+        // Regular files on every core: a copy is mostly kernel work (a reflink, or copy_file_range),
+        // and one thread leaves the other cores idle. The first file of each hard-link group (in
+        // sorted order) is copied here; the rest become links to it below.
+        var leaders = new Dictionary<(string Key, int Mode, int Uid, int Gid), string>();
+        var followers = new List<(RootfsEntry Item, string Leader)>();
+        var copies = new List<RootfsEntry>();
+        foreach (var item in sorted.Where(e => e.Type == RootfsEntryType.RegularFile))
+        {
+            if (item.HardLinkKey is { } key && !leaders.TryAdd((key, item.Mode, item.Uid, item.Gid), item.Path))
+            {
+                followers.Add((item, leaders[(key, item.Mode, item.Uid, item.Gid)]));
+            }
+            else
+            {
+                copies.Add(item);
+            }
+        }
+
+        ForEachOnAllCores(copies, item => Guard(root, item.Path, () => WriteFile(item, Path.Combine(root, item.Path), owners, mtime)));
+        foreach (var (item, leader) in followers)
         {
             var path = Path.Combine(root, item.Path);
             Guard(root, item.Path, () =>
             {
-                switch (item.Type)
+                if (!HardLinks.TryCreate(Path.Combine(root, leader), path))
                 {
-                    case RootfsEntryType.Directory:
-                        Directory.CreateDirectory(path); // mode, owner and mtime once its children are in
-                        break;
-                    case RootfsEntryType.SymbolicLink:
-                        File.CreateSymbolicLink(path, item.LinkTarget ?? "");
-                        owners.Apply(path, item);
-                        LinkTimes.SetWithoutFollowing(path, mtimeSeconds);
-                        break;
-                    case RootfsEntryType.RegularFile:
-                        var key = item.HardLinkKey is { } k ? (k, item.Mode, item.Uid, item.Gid) : default;
-                        if (item.HardLinkKey is not null && firstOfLinkGroup.TryGetValue(key, out var first) && HardLinks.TryCreate(first, path))
-                        {
-                            break; // same inode: mode, owner and mtime are already set
-                        }
-
-                        CopyChecked(item, path);
-                        owners.Apply(path, item); // before the mode: chown clears setuid and setgid
-                        SetMode(path, item.Mode);
-                        File.SetLastWriteTimeUtc(path, mtime);
-                        if (item.HardLinkKey is not null)
-                        {
-                            firstOfLinkGroup.TryAdd(key, path);
-                        }
-
-                        break;
+                    WriteFile(item, path, owners, mtime); // no hard links here: a copy of its own
                 }
+
+                // Linked: same inode, so mode, owner and mtime are already set.
+            });
+        }
+
+        foreach (var item in sorted.Where(e => e.Type == RootfsEntryType.SymbolicLink))
+        {
+            var path = Path.Combine(root, item.Path);
+            Guard(root, item.Path, () =>
+            {
+                File.CreateSymbolicLink(path, item.LinkTarget ?? "");
+                owners.Apply(path, item);
+                LinkTimes.SetWithoutFollowing(path, mtimeSeconds);
             });
         }
 
@@ -76,6 +90,27 @@ public static class DirectoryTreeWriter
         }
 
         Guard(root, "", () => Directory.SetLastWriteTimeUtc(root, mtime));
+    }
+
+    private static void WriteFile(RootfsEntry item, string path, OwnerSetter owners, DateTime mtime)
+    {
+        CopyChecked(item, path);
+        owners.Apply(path, item); // before the mode: chown clears setuid and setgid
+        SetMode(path, item.Mode);
+        File.SetLastWriteTimeUtc(path, mtime);
+    }
+
+    /// <summary>Runs <paramref name="write"/> for every item on all cores; the first failure is rethrown as itself, not wrapped.</summary>
+    private static void ForEachOnAllCores(List<RootfsEntry> items, Action<RootfsEntry> write)
+    {
+        try
+        {
+            Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, write);
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
     }
 
     private static void CopyChecked(RootfsEntry item, string path)

@@ -7,11 +7,12 @@ namespace OciBundle.Rootfs;
 /// the OS byte (offset 9) comes from zlib's build and differs between Windows and Unix, so it is
 /// rewritten to 3 (Unix) on the way out. The compressed bytes still depend on the zlib the
 /// runtime ships (zlib, or zlib-ng from .NET 9), so builds compare equal on one runtime version.
+/// The zlib level of each <see cref="CompressionLevel"/> is chosen by <see cref="ZlibLevels"/>.
 /// </summary>
 public static class ReproducibleGzip
 {
     public const byte UnixOperatingSystem = 3;
 
     public static Stream Create(Stream output, CompressionLevel level, bool leaveOpen) =>
-        new GZipStream(new GzipHeaderPatchingStream(output, leaveOpen), level, leaveOpen: false);
+        ZlibLevels.Open(new GzipHeaderPatchingStream(output, leaveOpen), level);
 }

@@ -11,7 +11,9 @@ internal static class SourceFile
         FileStream file;
         try
         {
-            file = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            // Unbuffered (size 0): the tar writer reads in large chunks already, and a 64 KiB buffer per file
+            // would be thousands of buffers of garbage over a large tree.
+            file = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

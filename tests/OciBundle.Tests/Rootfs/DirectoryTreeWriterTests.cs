@@ -65,6 +65,37 @@ public class DirectoryTreeWriterTests
     }
 
     [Fact]
+    public void Many_files_copied_in_parallel_keep_contents_and_link_groups_and_never_share_the_sources_inodes()
+    {
+        using var temp = new TempDirectory();
+        var source = temp.Combine("source");
+        Directory.CreateDirectory(source);
+        var entries = new List<RootfsEntry> { new() { Path = "d", Type = RootfsEntryType.Directory, Mode = 0b111_101_101 } };
+        for (var i = 0; i < 200; i++)
+        {
+            var host = Path.Combine(source, $"f{i:D3}");
+            var group = i % 10 == 0 ? $"group{i / 20}" : null; // pairs of files in one hard-link group, same content
+            File.WriteAllText(host, Content(i));
+            entries.Add(new() { Path = $"d/f{i:D3}", Type = RootfsEntryType.RegularFile, Mode = 0b110_100_100, SourcePath = host, Size = new FileInfo(host).Length, HardLinkKey = group });
+        }
+
+        var target = temp.Combine("rootfs");
+        DirectoryTreeWriter.Write(entries, target, Mtime);
+
+        for (var i = 0; i < 200; i++)
+        {
+            var copy = Path.Combine(target, $"d/f{i:D3}");
+            Assert.Equal(Content(i), File.ReadAllText(copy));
+            Assert.NotEqual(FolderComparer.Stat(Path.Combine(source, $"f{i:D3}"))[1], FolderComparer.Stat(copy)[1]);
+        }
+
+        Assert.Equal(FolderComparer.Stat(Path.Combine(target, "d/f000"))[1], FolderComparer.Stat(Path.Combine(target, "d/f010"))[1]);
+        Assert.NotEqual(FolderComparer.Stat(Path.Combine(target, "d/f010"))[1], FolderComparer.Stat(Path.Combine(target, "d/f020"))[1]);
+
+        static string Content(int i) => i % 10 == 0 ? $"group {i / 20}\n" : $"file {i}\n";
+    }
+
+    [Fact]
     public void Writing_over_an_existing_entry_is_a_coded_error()
     {
         using var temp = new TempDirectory();

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Packing benchmark (docs/performance.md): our packer against GNU tar + gzip and tar + pigz, on the
+# same cores, in one invocation, several rounds; prints medians, the ratios issue 7 asks for, peak
+# memory, the directory format against cp -a, and no-op dotnet builds.
+#   build/bench.sh [--rounds N] [--quick]
+#     --rounds N  rounds of each timed packer (default 3); medians are reported
+#     --quick     skip GNU tar -czf (single-threaded, the slowest) and the dotnet build part
+# Environment: BENCH_DIR (default /tmp/ocibundle-bench) holds the corpus and the outputs;
+# BENCH_CORPUS (default $BENCH_DIR/corpus, a copy of the .NET install folder, made if missing).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+rounds=3
+quick=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --quick) quick=true; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 LC_ALL=C
+work=${BENCH_DIR:-/tmp/ocibundle-bench}
+corpus=${BENCH_CORPUS:-$work/corpus}
+small=$work/corpus-100
+single=$work/corpus-1
+cores=$(nproc)
+mkdir -p "$work"
+
+# Tools: pigz and GNU time are the referees; install them when we may.
+missing=()
+command -v pigz >/dev/null || missing+=(pigz)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing: ${missing[*]} (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+# The corpus: a copy of the .NET install (~620 MB of binaries, text and archives), and a ~100 MB
+# part of it for the memory check.
+if [[ ! -d $corpus ]]; then
+  dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+  echo "making the corpus: cp -a $dotnet_root $corpus"
+  cp -a "$dotnet_root" "$corpus.tmp" && mv "$corpus.tmp" "$corpus"
+fi
+if [[ ! -d $small ]]; then
+  mkdir -p "$small.tmp" && cp -a "$corpus/shared" "$corpus/dotnet" "$small.tmp/" && mv "$small.tmp" "$small"
+fi
+if [[ ! -d $single ]]; then # the memory baseline: the same process with one file to pack
+  mkdir -p "$single.tmp" && cp -a "$corpus/dotnet" "$single.tmp/" && mv "$single.tmp" "$single"
+fi
+
+dotnet build "$root/src/OciBundle.Pack" -c Release -nodeReuse:false -v:q -nologo >/dev/null
+pack=$root/src/OciBundle.Pack/bin/Release/net10.0/ocibundle-pack
+
+out=$work/out
+results=$work/results
+rm -rf "$results" && mkdir -p "$results"
+tar -cf - -C "$corpus" . | cat >/dev/null # warm the page cache: every packer reads from memory
+
+# run NAME COMMAND...: one timed run; appends "wall user sys maxrss_kb output_bytes" to $results/NAME.
+run() {
+  local name=$1; shift
+  rm -rf "$out" && mkdir -p "$out"
+  /usr/bin/time -f "%e %U %S %M" -o "$results/time" "$@" >"$results/stdout"
+  local bytes=0
+  [[ -f $out/result.gz ]] && bytes=$(stat -c %s "$out/result.gz")
+  [[ -f $out/b/rootfs.tar.gz ]] && bytes=$(stat -c %s "$out/b/rootfs.tar.gz")
+  echo "$(cat "$results/time") $bytes" >>"$results/$name"
+  cp "$results/stdout" "$results/$name.stdout"
+}
+
+# median NAME FIELD: the median of one field (1 wall, 2 user, 3 sys, 4 maxrss, 5 bytes) over the rounds.
+median() { awk -v f="$2" '{print $f}' "$results/$1" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+cpu() { awk -v u="$(median "$1" 2)" -v s="$(median "$1" 3)" 'BEGIN {printf "%.2f", u+s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $cores cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo), $(findmnt -no FSTYPE -T "$work")"
+echo "corpus: $corpus, $(du -sb "$corpus" | cut -f1) bytes, $(find "$corpus" -type f | wc -l) files; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for ((r = 1; r <= rounds; r++)); do
+  echo "round $r/$rounds"
+  run ours-optimal "$pack" "$corpus" "$out/b" --entrypoint /dotnet --level Optimal
+  run ours-fastest "$pack" "$corpus" "$out/b" --entrypoint /dotnet --level Fastest
+  run pigz bash -c "tar -cf - -C '$corpus' . | pigz -p$cores >'$out/result.gz'"
+  run pigz-1 bash -c "tar -cf - -C '$corpus' . | pigz -p$cores -1 >'$out/result.gz'"
+  if [[ $quick == false ]]; then
+    run gnu-tar-gzip tar -czf "$out/result.gz" -C "$corpus" .
+  fi
+  run ours-directory "$pack" "$corpus" "$out/b" --entrypoint /dotnet --format directory
+  run cp-a cp -a "$corpus" "$out/copy"
+  # What the directory format does: the copy, and a SHA-256 line for every file (SHA256SUMS).
+  run cp-a-sha256sum bash -c "cp -a '$corpus' '$out/copy' && cd '$out/copy' && find . -type f -print0 | xargs -0 -P$cores -n64 sha256sum >/dev/null"
+done
+run ours-optimal-100mb "$pack" "$small" "$out/b" --entrypoint /dotnet --level Optimal
+run ours-optimal-1file "$pack" "$single" "$out/b" --entrypoint /dotnet --level Optimal
+# Memory of packing: peak RSS over the peak of the same command packing one file, which loads the
+# same code (the runtime maps ~40 MiB of framework code while it runs, whatever the input); and,
+# stricter, over the RSS at the start of main.
+peak_kb() { awk '/^rss_peak_kb/ {print $2}' "$results/$1.stdout"; }
+rss_growth() { awk -v p="$(peak_kb "$1")" -v b="$(peak_kb ours-optimal-1file)" 'BEGIN {printf "%.0f", (p-b)/1024}'; }
+rss_growth_from_start() { awk '/^rss_baseline_kb/ {b=$2} /^rss_peak_kb/ {p=$2} END {printf "%.0f", (p-b)/1024}' "$results/$1.stdout"; }
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+row() { # packer name label
+  printf '| %s | %s | %s | %.1f | %.0f |\n' "$2" "$(median "$1" 1)" "$(cpu "$1")" "$(awk -v b="$(median "$1" 5)" 'BEGIN {print b/1048576}')" "$(awk -v k="$(median "$1" 4)" 'BEGIN {print k/1024}')"
+}
+echo
+echo "| packer | wall s | CPU s (user+sys) | output MiB | peak RSS MiB |"
+echo "| --- | --- | --- | --- | --- |"
+row ours-optimal "ocibundle-pack, Optimal"
+row ours-fastest "ocibundle-pack, Fastest"
+row pigz "tar -c \\| pigz -p$cores"
+row pigz-1 "tar -c \\| pigz -p$cores -1"
+[[ $quick == false ]] && row gnu-tar-gzip "GNU tar -czf"
+row ours-directory "ocibundle-pack, directory"
+row cp-a "cp -a"
+row cp-a-sha256sum "cp -a, then sha256sum -P$cores of every file"
+echo
+echo "Optimal vs pigz: wall $(ratio "$(median ours-optimal 1)" "$(median pigz 1)")x (target <= 0.5), size $(ratio "$(median ours-optimal 5)" "$(median pigz 5)")x (target <= 1.05), CPU $(ratio "$(cpu ours-optimal)" "$(cpu pigz)")x"
+echo "Fastest vs pigz -1: wall $(ratio "$(median ours-fastest 1)" "$(median pigz-1 1)")x (target <= 0.5), size $(ratio "$(median ours-fastest 5)" "$(median pigz-1 5)")x, CPU $(ratio "$(cpu ours-fastest)" "$(cpu pigz-1)")x"
+echo "directory vs cp -a: wall $(ratio "$(median ours-directory 1)" "$(median cp-a 1)")x; vs cp -a + sha256sum: $(ratio "$(median ours-directory 1)" "$(median cp-a-sha256sum 1)")x"
+echo "packing memory (peak RSS over a one-file run's peak of $(( $(peak_kb ours-optimal-1file) / 1024 )) MiB, target <= 64 MiB): $(rss_growth ours-optimal-100mb) MiB at $(du -sm "$small" | cut -f1) MB, $(rss_growth ours-optimal) MiB at $(du -sm "$corpus" | cut -f1) MB"
+echo "  (peak RSS over the RSS at the start of main: $(rss_growth_from_start ours-optimal-100mb) MiB at $(du -sm "$small" | cut -f1) MB, $(rss_growth_from_start ours-optimal) MiB at $(du -sm "$corpus" | cut -f1) MB)"
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load" -v c="$cores" 'BEGIN {exit !(l > c / 2)}'; then
+  echo "note: load average $load on $cores cores: other processes share these cores, so wall times depend on the scheduler; CPU ratios do not"
+fi
+
+if [[ $quick == true ]]; then
+  exit 0
+fi
+
+# Through MSBuild: pack the SDK, build a project whose rootfs is the corpus once, then compare
+# no-op builds with and without the bundle target.
+echo
+packages=$work/packages
+rm -rf "$packages" && dotnet pack "$root/src/OciBundle.Sdk" -c Release -o "$packages" -nodeReuse:false -v:q -nologo >/dev/null
+export NUGET_PACKAGES=$work/nuget-packages
+rm -rf "$NUGET_PACKAGES/ocibundle.sdk"
+project=$work/project
+rm -rf "$project" && mkdir -p "$project"
+cat >"$project/nuget.config" <<EOF
+<configuration>
+  <packageSources>
+    <add key="ocibundle-bench" value="$packages" />
+  </packageSources>
+</configuration>
+EOF
+cat >"$project/bench.proj" <<EOF
+<Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+  <Sdk Name="OciBundle.Sdk" Version="0.1.0" />
+  <PropertyGroup>
+    <TargetFramework>net8.0</TargetFramework>
+    <OciBaseRootfs>$corpus</OciBaseRootfs>
+  </PropertyGroup>
+  <ItemGroup>
+    <OciEntrypoint Include="/dotnet" />
+  </ItemGroup>
+</Project>
+EOF
+build() { dotnet build "$project/bench.proj" --no-restore -nodeReuse:false -v:m -nologo "$@" >>"$results/build.log" 2>&1; }
+dotnet restore "$project/bench.proj" -nodeReuse:false -v:q >"$results/build.log" 2>&1
+t0=$(date +%s.%N); build -t:GenerateOciBundle; t1=$(date +%s.%N)
+full=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b-a}')
+: >"$results/noop-build" && : >"$results/noop-bundle"
+for ((r = 1; r <= rounds; r++)); do
+  /usr/bin/time -f "%e %U %S %M" -o "$results/time" bash -c "$(declare -f build); results='$results' project='$project'; build"
+  echo "$(cat "$results/time") 0" >>"$results/noop-build"
+  /usr/bin/time -f "%e %U %S %M" -o "$results/time" bash -c "$(declare -f build); results='$results' project='$project'; build -t:GenerateOciBundle"
+  echo "$(cat "$results/time") 0" >>"$results/noop-bundle"
+done
+grep -q "up to date" "$results/build.log" || { echo "the no-op bundle builds were not up to date; see $results/build.log" >&2; exit 1; }
+echo "dotnet build -t:GenerateOciBundle, first build: $full s (ocibundle-pack Optimal: $(median ours-optimal 1) s)"
+echo "no-op dotnet build: $(median noop-build 1) s; no-op dotnet build -t:GenerateOciBundle: $(median noop-bundle 1) s; ratio $(ratio "$(median noop-bundle 1)" "$(median noop-build 1)")x (target <= 1.2)"
