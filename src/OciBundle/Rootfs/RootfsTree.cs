@@ -75,60 +75,13 @@ public sealed class RootfsTree
     public bool ResolveDirectory(string path) =>
         path.Trim('/').Length == 0 || Resolve(path) is { Type: RootfsEntryType.Directory };
 
-    private RootfsEntry? Resolve(string path)
-    {
-        const int MaxLinks = 40; // what the kernel allows (ELOOP)
-        var parts = new Queue<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        var resolved = new List<string>();
-        var links = 0;
-        while (parts.Count > 0)
-        {
-            var part = parts.Dequeue();
-            if (part == ".")
-            {
-                continue;
-            }
+    private RootfsEntry? Resolve(string path) =>
+        ContainedPath.Resolve(path, Node) is { } final && _entries.TryGetValue(final, out var found) ? found : null;
 
-            if (part == "..")
-            {
-                if (resolved.Count > 0)
-                {
-                    resolved.RemoveAt(resolved.Count - 1);
-                }
-
-                continue;
-            }
-
-            resolved.Add(part);
-            if (!_entries.TryGetValue(string.Join('/', resolved), out var entry))
-            {
-                return null;
-            }
-
-            if (entry.Type == RootfsEntryType.SymbolicLink)
-            {
-                if (++links > MaxLinks)
-                {
-                    return null;
-                }
-
-                resolved.RemoveAt(resolved.Count - 1);
-                var target = entry.LinkTarget ?? "";
-                if (target.StartsWith('/'))
-                {
-                    resolved.Clear();
-                }
-
-                parts = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parts));
-            }
-            else if (parts.Count > 0 && entry.Type != RootfsEntryType.Directory)
-            {
-                return null;
-            }
-        }
-
-        return resolved.Count > 0 && _entries.TryGetValue(string.Join('/', resolved), out var found) ? found : null;
-    }
+    private PathNode? Node(string path) =>
+        _entries.TryGetValue(path, out var entry)
+            ? new PathNode(entry.Type == RootfsEntryType.Directory, entry.Type == RootfsEntryType.SymbolicLink ? entry.LinkTarget ?? "" : null)
+            : null;
 
     /// <summary>All entries, parents before children, in ordinal order of their paths.</summary>
     public IReadOnlyList<RootfsEntry> Sorted()

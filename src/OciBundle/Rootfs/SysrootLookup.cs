@@ -8,8 +8,6 @@ namespace OciBundle.Rootfs;
 /// </summary>
 public sealed class SysrootLookup(string sysroot)
 {
-    private const int MaxLinks = 40;
-
     public string Root { get; } = Path.GetFullPath(sysroot);
 
     /// <summary>One link on the way: its normalised rootfs path and its target as written.</summary>
@@ -19,61 +17,24 @@ public sealed class SysrootLookup(string sysroot)
     public (string RootfsPath, string HostPath, IReadOnlyList<Link> Links)? FindFile(string path)
     {
         var links = new List<Link>();
-        var parts = new Queue<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        var resolved = new List<string>();
-        while (parts.Count > 0)
-        {
-            var part = parts.Dequeue();
-            if (part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (resolved.Count > 0)
-                {
-                    resolved.RemoveAt(resolved.Count - 1);
-                }
-
-                continue;
-            }
-
-            resolved.Add(part);
-            var rootfsPath = string.Join('/', resolved);
-            var host = Path.Combine(Root, rootfsPath);
-            var target = new FileInfo(host).LinkTarget;
-            if (target is not null)
-            {
-                if (links.Count >= MaxLinks)
-                {
-                    return null;
-                }
-
-                links.Add(new Link(rootfsPath, target));
-                resolved.RemoveAt(resolved.Count - 1);
-                if (target.StartsWith('/'))
-                {
-                    resolved.Clear();
-                }
-
-                parts = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(parts));
-                continue;
-            }
-
-            var isLast = parts.Count == 0;
-            if (isLast ? !File.Exists(host) : !Directory.Exists(host))
-            {
-                return null;
-            }
-        }
-
-        if (resolved.Count == 0)
+        var final = ContainedPath.Resolve(path, Node, (link, target) => links.Add(new Link(link, target)));
+        if (final is null || !File.Exists(Path.Combine(Root, final)) || new FileInfo(Path.Combine(Root, final)).LinkTarget is not null)
         {
             return null;
         }
 
-        var final = string.Join('/', resolved);
         return (final, Path.Combine(Root, final), links);
+    }
+
+    private PathNode? Node(string path)
+    {
+        var host = Path.Combine(Root, path);
+        var info = new FileInfo(host);
+        if (info.LinkTarget is { } target)
+        {
+            return new PathNode(false, target);
+        }
+
+        return Directory.Exists(host) ? new PathNode(true, null) : File.Exists(host) ? new PathNode(false, null) : null;
     }
 }
