@@ -73,6 +73,43 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("single-file", "<PublishSingleFile>true</PublishSingleFile>")]
+    [InlineData("trimmed", "<PublishTrimmed>true</PublishTrimmed>")]
+    public void Single_file_and_trimmed_publishes_run_on_a_minimal_rootfs(string name, string publishProperty)
+    {
+        var project = Create(name, ConsoleProject($"""
+            <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+            <SelfContained>true</SelfContained>
+            <InvariantGlobalization>true</InvariantGlobalization>
+            <!-- A RuntimeIdentifier adds a folder to OutputPath; keep the bundle where the test looks. -->
+            <OciBundleOutputPath>bin/Debug/net10.0/oci-bundle/</OciBundleOutputPath>
+            {publishProperty}
+            """));
+        project.BuildSucceeds();
+
+        var entries = RootfsEntries(project.BundleFile("rootfs.tar.gz"));
+        output.WriteLine(string.Join('\n', entries));
+        Assert.Contains($"app/{name}", entries);
+        if (name == "single-file")
+        {
+            // One executable holds the app and the runtime; nothing else is published beside it
+            // but the symbols.
+            Assert.DoesNotContain(entries, e => e.StartsWith("app/", StringComparison.Ordinal) && e != $"app/{name}" && !e.EndsWith(".pdb", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.DoesNotContain("app/System.Xml.dll", entries); // trimmed away: the app does not use it
+        }
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Equal(["hello ", "cwd=/app", "runtime=linux-x64"], run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
     [Fact]
     public void A_framework_dependent_app_runs_on_a_base_rootfs_with_dotnet_and_is_OCIB3050_on_one_without()
     {
