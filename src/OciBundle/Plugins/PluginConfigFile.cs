@@ -33,15 +33,8 @@ public sealed class PluginConfigFile
     /// <summary>Reads and parses the file; null, with OCIB4002 or OCIB4001 (or OCIB4003 for a non-object) reported, when it cannot be used.</summary>
     public static PluginConfigFile? Load(string shownName, string filePath, SourceLocation? propertyLocation, DiagnosticBag diagnostics)
     {
-        byte[] json;
-        try
+        if (InputFiles.TryReadAllBytes(shownName, filePath, propertyLocation, diagnostics, Messages.PluginConfigUnreadable) is not { } json)
         {
-            json = File.ReadAllBytes(filePath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "it does not exist" : e.Message;
-            diagnostics.Error(Messages.PluginConfigUnreadable, propertyLocation, shownName, filePath, reason);
             return null;
         }
 

@@ -22,15 +22,8 @@ public static class SeccompProfileLoader
     /// </summary>
     public static (SeccompProfileSource Source, SeccompProfileDocument Document)? Load(string shownName, string filePath, SourceLocation? propertyLocation, DiagnosticBag diagnostics)
     {
-        byte[] json;
-        try
+        if (InputFiles.TryReadAllBytes(shownName, filePath, propertyLocation, diagnostics, Messages.SeccompProfileUnreadable) is not { } json)
         {
-            json = File.ReadAllBytes(filePath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "it does not exist" : e.Message;
-            diagnostics.Error(Messages.SeccompProfileUnreadable, propertyLocation, shownName, filePath, reason);
             return null;
         }
 
