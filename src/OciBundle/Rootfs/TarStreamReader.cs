@@ -73,6 +73,7 @@ internal sealed class TarStreamReader(Stream stream, string archivePath, string 
         Dictionary<string, byte[]>? locals = null;
         byte[]? longName = null;
         byte[]? longLink = null;
+        var extended = 0L; // bytes of extended headers read for this entry so far
         while (true)
         {
             var start = _offset;
@@ -113,24 +114,31 @@ internal sealed class TarStreamReader(Stream stream, string archivePath, string 
             {
                 case 'x':
                     locals ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
-                    foreach (var (key, value) in ParsePax(ReadExtension(size, "PAX extended header", label), label))
+                    foreach (var (key, value) in ParsePax(ReadExtension(size, ref extended, "PAX extended header", label), label))
                     {
                         locals[key] = value;
                     }
 
                     continue;
                 case 'g':
-                    foreach (var (key, value) in ParsePax(ReadExtension(size, "PAX global header", label), label))
+                    var global = 0L;
+                    foreach (var (key, value) in ParsePax(ReadExtension(size, ref global, "PAX global header", label), label))
                     {
                         _globals[key] = value;
                     }
 
+                    // Each global header is capped, and so is what they hold together: they stay in memory to the end.
+                    if (_globals.Sum(g => (long)g.Key.Length + g.Value.Length) > MaxExtendedHeaderSize)
+                    {
+                        throw Corrupt($"its PAX global headers hold more than {MaxExtendedHeaderSize} bytes (1 MiB) together, more than OciBundle keeps; the archive is damaged or hostile");
+                    }
+
                     continue;
                 case 'L':
-                    longName = TrimNul(ReadExtension(size, "GNU long name", label));
+                    longName = TrimNul(ReadExtension(size, ref extended, "GNU long name", label));
                     continue;
                 case 'K':
-                    longLink = TrimNul(ReadExtension(size, "GNU long link name", label));
+                    longLink = TrimNul(ReadExtension(size, ref extended, "GNU long link name", label));
                     continue;
                 default:
                     return Member(type, size, locals, longName, longLink, label);
@@ -256,7 +264,7 @@ internal sealed class TarStreamReader(Stream stream, string archivePath, string 
         // Old Sun tar summed signed bytes; GNU tar accepts either, and so do we.
         if (!TryParseNumber(_header.AsSpan(148, 8), out var stored, out _) || (stored != unsignedSum && stored != signedSum))
         {
-            throw Corrupt($"the header at byte {start}{After} (named '{label}') has a bad checksum; the archive is damaged there, or it is not a tar archive");
+            throw Corrupt($"the header at byte {start}{After} has a bad checksum (its name field reads '{label}'); the archive is damaged there, or it is not a tar archive");
         }
     }
 
@@ -447,11 +455,18 @@ internal sealed class TarStreamReader(Stream stream, string archivePath, string 
         return records;
     }
 
-    private byte[] ReadExtension(long size, string what, string label)
+    /// <summary>Reads an extended header's data; <paramref name="total"/> counts what one entry's extended headers hold together, which the cap bounds too.</summary>
+    private byte[] ReadExtension(long size, ref long total, string what, string label)
     {
         if (size > MaxExtendedHeaderSize)
         {
             throw Corrupt($"the {what} before byte {_offset} ('{label}') says it is {size} bytes long, more than the {MaxExtendedHeaderSize} bytes (1 MiB) OciBundle reads for one; the archive is damaged or hostile");
+        }
+
+        total += size;
+        if (total > MaxExtendedHeaderSize)
+        {
+            throw Corrupt($"the extended headers before byte {_offset} ('{label}') hold more than {MaxExtendedHeaderSize} bytes (1 MiB) together, more than OciBundle reads for one entry; the archive is damaged or hostile");
         }
 
         if (size > maxSize - _offset)
@@ -495,7 +510,7 @@ internal sealed class TarStreamReader(Stream stream, string archivePath, string 
 
         return read == 0
             ? false
-            : throw Corrupt($"it ends inside the header at byte {start}{After} ({read} of {BlockSize} bytes); it was cut short");
+            : throw Corrupt($"it ends inside the header at byte {start}{After} with {read} of its {BlockSize} bytes; it was cut short");
     }
 
     private bool ReadFully(Span<byte> buffer, out int read)
@@ -560,7 +575,7 @@ internal sealed class TarStreamReader(Stream stream, string archivePath, string 
         }
     }
 
-    private string After => _current is null ? "" : $", after '{_current}'";
+    private string After => _current is null ? "" : $" (after '{_current}')";
 
     private OciBundleException Corrupt(string detail) => new(Diagnostic.Error(Messages.CorruptArchive, null, archivePath, detail));
 

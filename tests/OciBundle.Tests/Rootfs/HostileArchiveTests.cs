@@ -110,7 +110,7 @@ public sealed class HostileArchiveTests : IDisposable
 
         Assert.Equal("OCIB3005", error.Code);
         Assert.Contains("bad checksum", error.Message, StringComparison.Ordinal);
-        Assert.Contains("after 'a'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(after 'a')", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -197,6 +197,26 @@ public sealed class HostileArchiveTests : IDisposable
 
         Assert.Equal("OCIB3005", error.Code);
         Assert.Contains("1 MiB", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData('x')]
+    [InlineData('g')]
+    [InlineData('L')]
+    public void Many_extended_headers_below_the_cap_cannot_add_up_past_it(char type)
+    {
+        // Three headers of 400 KiB each: every one is below 1 MiB, together they are not.
+        var tar = new RawTar().File("a");
+        for (var i = 0; i < 3; i++)
+        {
+            var value = Encoding.ASCII.GetBytes(new string('v', 400 << 10));
+            _ = type == 'L' ? tar.GnuLong('L', value) : tar.Pax(type, ($"comment{i}", value));
+        }
+
+        var error = Read(tar.File("b").End());
+
+        Assert.Equal("OCIB3005", error.Code);
+        Assert.Contains("1 MiB) together", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
