@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using ICSharpCode.SharpZipLib;
 using ICSharpCode.SharpZipLib.BZip2;
 using OciBundle.Diagnostics;
 
@@ -51,11 +50,6 @@ public static class ArchiveReader
         {
             throw;
         }
-        catch (Exception e) when (e is InvalidDataException or SharpZipBaseException or EndOfStreamException)
-        {
-            // A bzip2 stream's first bytes are checked when the stream is made, before the tar reader reads.
-            throw new OciBundleException(Diagnostic.Error(Messages.CorruptArchive, null, archivePath, e.Message.TrimEnd('.')), e);
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, origin, archivePath, e.Message), e);
@@ -65,13 +59,24 @@ public static class ArchiveReader
     /// <summary>Is this a file name <see cref="AddArchive"/> reads (case-insensitive)?</summary>
     public static bool IsSupportedArchiveName(string path) => CompressionOf(path) is not null;
 
-    private static Stream Decompress(Stream file, string archivePath) => CompressionOf(archivePath) switch
+    private static Stream Decompress(Stream file, string archivePath)
     {
-        ".tar" => file,
-        ".gz" => new GZipStream(file, CompressionMode.Decompress, leaveOpen: false),
-        ".bz2" => new BZip2InputStream(file) { IsStreamOwner = true },
-        _ => throw new ArgumentException($"'{archivePath}' is not a .tar, .tar.gz, .tgz or .tar.bz2 file.", nameof(archivePath)),
-    };
+        try
+        {
+            return CompressionOf(archivePath) switch
+            {
+                ".tar" => file,
+                ".gz" => new GZipStream(file, CompressionMode.Decompress, leaveOpen: false),
+                ".bz2" => new BZip2InputStream(file) { IsStreamOwner = true },
+                _ => throw new ArgumentException($"'{archivePath}' is not a .tar, .tar.gz, .tgz or .tar.bz2 file.", nameof(archivePath)),
+            };
+        }
+        catch (Exception e) when (e is EndOfStreamException || (e is not IOException and not UnauthorizedAccessException and not OutOfMemoryException))
+        {
+            // The bzip2 decoder checks the stream's first bytes when it is made, before the tar reader reads.
+            throw new OciBundleException(Diagnostic.Error(Messages.CorruptArchive, null, archivePath, e.Message.TrimEnd('.')), e);
+        }
+    }
 
     private static string? CompressionOf(string path)
     {

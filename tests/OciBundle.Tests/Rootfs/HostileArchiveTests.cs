@@ -266,6 +266,23 @@ public sealed class HostileArchiveTests : IDisposable
         Assert.Equal("OCIB3011", Read(new RawTar().Pax(("GNU.sparse.major", "1"), ("GNU.sparse.minor", "0")).File("pax-sparse").End()).Code);
     }
 
+    [Theory]
+    [InlineData("empty.tar.gz", "")]
+    [InlineData("empty.tar.bz2", "")]
+    [InlineData("empty.tar", "")]
+    [InlineData("magic-only.tar.bz2", "BZh9")]
+    [InlineData("garbage.tar.bz2", "BZh91AY&SY garbage after the block magic")]
+    [InlineData("garbage.tar.gz", "\u001f\u008b\u0008\u0000 garbage after the gzip magic")]
+    public void A_damaged_or_empty_compressed_stream_is_corrupt(string name, string content)
+    {
+        var archive = _temp.Combine(name);
+        File.WriteAllBytes(archive, Encoding.Latin1.GetBytes(content));
+
+        var error = Assert.Throws<OciBundleException>(() => ArchiveReader.AddArchive(new RootfsTree(), archive, _temp.Combine("spool"), "test")).Diagnostic;
+
+        Assert.Equal("OCIB3005", error.Code);
+    }
+
     // Class 3: names are UTF-8 or refused, never merged.
     public static TheoryData<byte[], string> NonUtf8Names => new()
     {
