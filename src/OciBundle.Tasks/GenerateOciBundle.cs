@@ -133,6 +133,8 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     // Root filesystem content
     public string? OciBaseRootfs { get; set; }
 
+    public string? OciBaseRootfsMaxSize { get; set; }
+
     public ITaskItem[] OciRootfsFile { get; set; } = [];
 
     public ITaskItem[] OciRootfsDirectory { get; set; } = [];

@@ -63,6 +63,7 @@ internal static class RequestFactory
             .With(SurfaceNames.PidsLimit, task.OciPidsLimit)
             .With(SurfaceNames.BlockIOWeight, task.OciBlockIOWeight)
             .With(SurfaceNames.BaseRootfs, task.OciBaseRootfs)
+            .With(SurfaceNames.BaseRootfsMaxSize, task.OciBaseRootfsMaxSize)
             .With(SurfaceNames.Privileged, task.OciPrivileged)
             .With(SurfaceNames.AllowAllDevices, task.OciAllowAllDevices)
             .With(SurfaceNames.NetworkMode, task.OciNetworkMode)

@@ -61,7 +61,7 @@ public sealed class InvalidProjectRebuildTests(SdkFeed feed)
     }
 
     /// <summary>Every entry below <paramref name="folder"/>, hidden ones too, with its content digest and write time.</summary>
-    private static List<string> Snapshot(string folder) =>
+    internal static List<string> Snapshot(string folder) =>
         Directory.EnumerateFileSystemEntries(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Order(StringComparer.Ordinal)
             .Select(path =>

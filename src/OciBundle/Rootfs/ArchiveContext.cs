@@ -1,27 +1,25 @@
-using System.Formats.Tar;
 using OciBundle.Diagnostics;
 
 namespace OciBundle.Rootfs;
 
 /// <summary>Turns the entries of one archive, in order, into rootfs entries (the state of one <see cref="ArchiveReader.AddArchive"/> call).</summary>
-internal sealed class ArchiveContext(RootfsTree tree, string archivePath, string spoolDirectory, string origin, Action<Diagnostic>? warn)
+internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, string archivePath, string spoolDirectory, string origin, Action<Diagnostic>? warn)
 {
+    private readonly byte[] _buffer = new byte[1 << 16];
     private int _spooled;
 
-    public void Add(TarEntry entry)
+    public void Add(TarMember entry)
     {
         var path = SafePath(entry.Name, entry.Name);
-        switch (entry.EntryType)
+        switch (entry.Kind)
         {
-            case TarEntryType.GlobalExtendedAttributes:
-                return; // PAX defaults for later entries; the reader has applied them already
-            case TarEntryType.Directory:
+            case TarMemberKind.Directory:
                 tree.Add(Entry(entry, path, RootfsEntryType.Directory));
                 return;
-            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+            case TarMemberKind.RegularFile:
                 AddFile(entry, path);
                 return;
-            case TarEntryType.SymbolicLink:
+            case TarMemberKind.SymbolicLink:
                 if (entry.LinkName.Contains('\0'))
                 {
                     throw Unsafe(entry.Name, "is a symbolic link whose target contains a NUL character");
@@ -29,18 +27,18 @@ internal sealed class ArchiveContext(RootfsTree tree, string archivePath, string
 
                 tree.Add(Entry(entry, path, RootfsEntryType.SymbolicLink) with { LinkTarget = entry.LinkName });
                 return;
-            case TarEntryType.HardLink:
+            case TarMemberKind.HardLink:
                 AddHardLink(entry, path);
                 return;
-            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
-                warn?.Invoke(Diagnostic.Warning(Messages.ArchiveEntrySkipped, null, archivePath, entry.Name, KindName(entry.EntryType)));
+            case TarMemberKind.CharacterDevice or TarMemberKind.BlockDevice or TarMemberKind.Fifo:
+                warn?.Invoke(Diagnostic.Warning(Messages.ArchiveEntrySkipped, null, archivePath, entry.Name, entry.KindName));
                 return;
             default:
-                throw new OciBundleException(Diagnostic.Error(Messages.UnsupportedArchiveEntry, null, archivePath, entry.Name, entry.EntryType));
+                throw new OciBundleException(Diagnostic.Error(Messages.UnsupportedArchiveEntry, null, archivePath, entry.Name, entry.KindName));
         }
     }
 
-    private void AddFile(TarEntry entry, string path)
+    private void AddFile(TarMember entry, string path)
     {
         if (path.Length == 0)
         {
@@ -56,20 +54,26 @@ internal sealed class ArchiveContext(RootfsTree tree, string archivePath, string
         }
         while (File.Exists(spool));
 
-        long size = 0;
-        using (var output = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        try
         {
-            if (entry.DataStream is { } data)
+            using var output = new FileStream(spool, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+            int read;
+            while ((read = reader.ReadData(_buffer)) > 0)
             {
-                data.CopyTo(output);
-                size = output.Length;
+                output.Write(_buffer, 0, read);
             }
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The reader turns its own failures into coded errors, so this is the spool's side: a full disk, most often.
+            throw new OciBundleException(Diagnostic.Error(
+                Messages.WriteFailed, null, spoolDirectory, $"{e.Message.TrimEnd('.')} (while copying '{entry.Name}' of OciBaseRootfs '{archivePath}' to the spool folder)"), e);
+        }
 
-        tree.Add(Entry(entry, path, RootfsEntryType.RegularFile) with { SourcePath = spool, Size = size });
+        tree.Add(Entry(entry, path, RootfsEntryType.RegularFile) with { SourcePath = spool, Size = entry.Size });
     }
 
-    private void AddHardLink(TarEntry entry, string path)
+    private void AddHardLink(TarMember entry, string path)
     {
         var target = SafePath(entry.LinkName, entry.Name, "is a hard link to '" + entry.LinkName + "', which ");
         if (!tree.TryGet(target, out var existing) || target.Length == 0)
@@ -98,11 +102,11 @@ internal sealed class ArchiveContext(RootfsTree tree, string archivePath, string
         }
     }
 
-    private RootfsEntry Entry(TarEntry entry, string path, RootfsEntryType type) => new()
+    private RootfsEntry Entry(TarMember entry, string path, RootfsEntryType type) => new()
     {
         Path = path,
         Type = type,
-        Mode = (int)entry.Mode & 0xFFF,
+        Mode = entry.Mode,
         Uid = entry.Uid,
         Gid = entry.Gid,
         Origin = origin,
@@ -126,11 +130,4 @@ internal sealed class ArchiveContext(RootfsTree tree, string archivePath, string
 
     private OciBundleException Unsafe(string entryName, string why) =>
         new(Diagnostic.Error(Messages.UnsafeArchiveEntry, null, archivePath, entryName, why));
-
-    private static string KindName(TarEntryType type) => type switch
-    {
-        TarEntryType.CharacterDevice => "character device",
-        TarEntryType.BlockDevice => "block device",
-        _ => "fifo",
-    };
 }

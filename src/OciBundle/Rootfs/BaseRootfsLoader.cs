@@ -10,9 +10,10 @@ public static class BaseRootfsLoader
     /// <summary>
     /// <paramref name="baseRootfs"/> is a folder, a .tar, .tar.gz, .tgz or .tar.bz2 file (by name,
     /// any case), or <c>raw:///abs/dir</c> (garden's spelling of the folder /abs/dir).
-    /// Missing: OCIB3001; anything else: OCIB3002.
+    /// Missing: OCIB3001; anything else: OCIB3002. An archive may hold at most
+    /// <paramref name="maxSize"/> bytes of uncompressed tar (OCIB3023).
     /// </summary>
-    public static void Load(RootfsTree tree, string baseRootfs, string spoolDirectory, Action<Diagnostic>? warn = null)
+    public static void Load(RootfsTree tree, string baseRootfs, string spoolDirectory, Action<Diagnostic>? warn = null, long maxSize = ArchiveReader.DefaultMaxSize)
     {
         var origin = "OciBaseRootfs " + baseRootfs;
         var isRaw = baseRootfs.StartsWith(RawScheme, StringComparison.OrdinalIgnoreCase);
@@ -32,7 +33,7 @@ public static class BaseRootfsLoader
         }
         else if (!isRaw && ArchiveReader.IsSupportedArchiveName(path))
         {
-            ArchiveReader.AddArchive(tree, path, spoolDirectory, origin, warn);
+            ArchiveReader.AddArchive(tree, path, spoolDirectory, origin, warn, maxSize);
         }
         else
         {

@@ -16,6 +16,9 @@ public sealed class RootfsPlan
     /// <summary>The host path the base rootfs is read from (a folder or an archive), resolved.</summary>
     public string? BaseRootfsHostPath { get; private init; }
 
+    /// <summary>OciBaseRootfsMaxSize: how many bytes of uncompressed tar a base archive may hold.</summary>
+    public long BaseRootfsMaxSize { get; private init; } = ArchiveReader.DefaultMaxSize;
+
     /// <summary>The publish output, placed under OciAppDirectory (empty when it is not included).</summary>
     public IReadOnlyList<PlannedFile> PublishFiles { get; private init; } = [];
 
@@ -39,6 +42,7 @@ public sealed class RootfsPlan
         {
             BaseRootfs = baseValue,
             BaseRootfsHostPath = baseHost,
+            BaseRootfsMaxSize = ReadBaseMaxSize(reader),
             PublishFiles = PublishOutput.Read(reader).Files,
             SharedLibraries = SharedLibraryPlan.Read(reader),
             Directories = ReadDirectories(reader),
@@ -53,7 +57,7 @@ public sealed class RootfsPlan
         var tree = new RootfsTree();
         if (BaseRootfs is not null)
         {
-            BaseRootfsLoader.Load(tree, BaseRootfsHostPath!, spoolDirectory, warn);
+            BaseRootfsLoader.Load(tree, BaseRootfsHostPath!, spoolDirectory, warn, BaseRootfsMaxSize);
         }
 
         foreach (var file in PublishFiles)
@@ -94,6 +98,23 @@ public sealed class RootfsPlan
         {
             tree.Add(entry with { Uid = folder.Uid, Gid = folder.Gid });
         }
+    }
+
+    private static long ReadBaseMaxSize(RequestReader reader)
+    {
+        var text = reader.String(SurfaceNames.BaseRootfsMaxSize);
+        if (text is null)
+        {
+            return ArchiveReader.DefaultMaxSize;
+        }
+
+        if (ByteSize.TryParse(text, out var bytes))
+        {
+            return bytes;
+        }
+
+        reader.Diagnostics.Error(Messages.InvalidBaseRootfsMaxSize, reader.Locate(SurfaceNames.BaseRootfsMaxSize), text);
+        return ArchiveReader.DefaultMaxSize;
     }
 
     private static (string? Value, string? HostPath) ReadBase(RequestReader reader)

@@ -14,13 +14,16 @@ public class ArchiveReaderTests
     [InlineData("base.tar.gz", "-czf")]
     [InlineData("base.TGZ", "-czf")]
     [InlineData("base.tar.bz2", "-cjf")]
-    public void Reads_gnu_tar_archives(string name, string createFlags)
+    [InlineData("posix.tar", "-cf", "--format=posix")]
+    [InlineData("posix.tar.gz", "-czf", "--format=posix")]
+    [InlineData("oldgnu.tar", "-cf", "--format=oldgnu")]
+    public void Reads_gnu_tar_archives(string name, string createFlags, string format = "--format=gnu")
     {
         using var temp = new TempDirectory();
         var source = temp.Combine("source");
         SampleHostTree.Create(source);
         var archive = temp.Combine(name);
-        ProcessRunner.Run("tar", createFlags, archive, "--owner=1234", "--group=5678", "--numeric-owner", "-C", source, ".").EnsureSuccess();
+        ProcessRunner.Run("tar", format, createFlags, archive, "--owner=1234", "--group=5678", "--numeric-owner", "-C", source, ".").EnsureSuccess();
         var spool = temp.Combine("spool");
         var tree = new RootfsTree();
 
@@ -45,6 +48,28 @@ public class ArchiveReaderTests
 
         // Spool files are named by a counter only, whatever the archive called them.
         Assert.All(Directory.GetFiles(spool), f => Assert.Matches("^[0-9]{8}$", Path.GetFileName(f)));
+    }
+
+    [Theory]
+    [InlineData("--format=ustar", 60)] // past 100 bytes: the name is split over the prefix field
+    [InlineData("--format=v7", 30)]    // v7 holds 99 bytes at most
+    public void Reads_ustar_and_v7_archives_with_short_names(string format, int part)
+    {
+        // ustar splits names over its prefix field; v7 marks folders by a trailing '/' only.
+        using var temp = new TempDirectory();
+        var source = temp.Combine("source");
+        var deep = Path.Combine(source, new string('p', part), new string('q', part));
+        Directory.CreateDirectory(deep);
+        File.WriteAllText(Path.Combine(deep, "file.txt"), "deep\n");
+        var archive = temp.Combine("short.tar");
+        ProcessRunner.Run("tar", format, "-cf", archive, "-C", source, ".").EnsureSuccess();
+        var tree = new RootfsTree();
+
+        ArchiveReader.AddArchive(tree, archive, temp.Combine("spool"), "test");
+
+        var folder = Path.GetRelativePath(source, deep);
+        Assert.Equal(RootfsEntryType.Directory, Get(tree, folder).Type);
+        Assert.Equal("deep\n", File.ReadAllText(Get(tree, folder + "/file.txt").SourcePath!));
     }
 
     [Fact]

@@ -165,4 +165,39 @@ public sealed class RootfsPlanTests : IDisposable
         Assert.Equal("OCIB3006", Code(NewRequest().WithItem(SurfaceNames.RootfsFile, "gone", ("FullPath", _temp.Combine("gone")), ("TargetPath", "/gone"))));
         Assert.Equal("OCIB3001", Code(NewRequest().With(SurfaceNames.BaseRootfs, "missing.tar")));
     }
+
+    [Theory]
+    [InlineData(null, 4L << 30)]
+    [InlineData("1048576", 1048576L)]
+    [InlineData("512Mi", 512L << 20)]
+    [InlineData("16Gi", 16L << 30)]
+    [InlineData("2G", 2_000_000_000L)]
+    public void OciBaseRootfsMaxSize_is_a_byte_size_with_a_default(string? value, long expected)
+    {
+        var request = NewRequest();
+        if (value is not null)
+        {
+            request.With(SurfaceNames.BaseRootfsMaxSize, value);
+        }
+
+        var (plan, diagnostics) = Read(request);
+
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal(expected, plan.BaseRootfsMaxSize);
+    }
+
+    [Theory]
+    [InlineData("4GB")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("1.5Gi")]
+    [InlineData("99999999999999999999")]
+    [InlineData("lots")]
+    public void OciBaseRootfsMaxSize_that_is_not_a_byte_size_is_OCIB1080(string value)
+    {
+        var diagnostic = Assert.Single(Read(NewRequest().With(SurfaceNames.BaseRootfsMaxSize, value)).Diagnostics.Items);
+
+        Assert.Equal("OCIB1080", diagnostic.Code);
+        Assert.Contains($"'{value}'", diagnostic.Message, StringComparison.Ordinal);
+    }
 }
