@@ -127,6 +127,12 @@ public sealed class RootfsPlan
             return (null, null);
         }
 
+        if (!Directory.Exists(hostPath) && InputFiles.WhyNotRegularFile(hostPath) is { } notRegular)
+        {
+            reader.Diagnostics.Error(Messages.InputNotRegularFile, location, SurfaceNames.BaseRootfs, hostPath, notRegular);
+            return (null, null);
+        }
+
         return (value, hostPath);
     }
 
@@ -185,9 +191,21 @@ public sealed class RootfsPlan
                 targetPath += recursiveDir + Path.GetFileName(hostPath.TrimEnd('/', '\\'));
             }
 
+            if (InputFiles.DanglingLinkTarget(hostPath) is { } danglingTarget)
+            {
+                reader.Diagnostics.Error(Messages.RootfsFileDanglingLink, item.Location, item.ItemSpec, danglingTarget);
+                continue;
+            }
+
             if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
             {
                 reader.Diagnostics.Error(Messages.RootfsFileNotFound, item.Location, item.ItemSpec);
+                continue;
+            }
+
+            if (!Directory.Exists(hostPath) && InputFiles.WhyNotRegularFile(hostPath) is { } notRegular)
+            {
+                reader.Diagnostics.Error(Messages.InputNotRegularFile, item.Location, $"{SurfaceNames.RootfsFile} '{item.ItemSpec}'", hostPath, notRegular);
                 continue;
             }
 
