@@ -273,7 +273,7 @@ public sealed class RootfsPlan
             return false;
         }
 
-        if (!RootfsPath.TryNormalize(path, out var result, out var reason) || result.Length == 0)
+        if (!RootfsPath.TryNormalizeWritten(path, out var result, out var reason) || result.Length == 0)
         {
             reader.Diagnostics.Error(Messages.InvalidRootfsPath, item.Location, itemType, path, reason ?? "it is the root itself");
             return false;
