@@ -101,7 +101,7 @@ public static class InputFingerprint
 
         var entries = new FileSystemEnumerable<string>(
             path,
-            (ref FileSystemEntry e) => Describe(e.ToFileSystemInfo(), e.ToFullPath()[path.Length..]),
+            (ref FileSystemEntry e) => Describe(e.ToFileSystemInfo(), Relative(path, e.ToFullPath())),
             new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
         {
             ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
@@ -112,6 +112,9 @@ public static class InputFingerprint
             add(line);
         }
     }
+
+    private static string Relative(string root, string full) =>
+        full.Length > root.Length && full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : full;
 
     private static string Describe(FileSystemInfo info, string relative)
     {
