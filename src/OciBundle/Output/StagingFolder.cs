@@ -56,9 +56,16 @@ internal sealed class StagingFolder : IDisposable
 
         foreach (var leftover in Directory.EnumerateDirectories(parent, Prefix + "*"))
         {
-            if (IsAbandoned(leftover))
+            try
             {
-                BundleStaging.Delete(leftover);
+                if (IsAbandoned(leftover))
+                {
+                    BundleStaging.Delete(leftover);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a leftover we cannot remove costs disk space, not this build.
             }
         }
     }
