@@ -198,9 +198,9 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public override bool Execute()
     {
-        var request = RequestFactory.Create(this);
         try
         {
+            var request = RequestFactory.Create(this);
             var result = BundleGenerator.Generate(request, Report, _cancel.Token, () => Log.HasLoggedErrors);
             if (result is null || Log.HasLoggedErrors)
             {
@@ -217,10 +217,22 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
             Log.LogMessage(MessageImportance.High, "OciBundle: cancelled; the output folder was left as it was.");
             return false;
         }
+        catch (Exception e)
+        {
+            // The last net (the core has its own): never MSB4018 and a stack trace on the console.
+            Report(BundleGenerator.InternalError(e, "reading the task's parameters"));
+            return false;
+        }
     }
 
     private void Report(Diagnostic diagnostic)
     {
+        if (diagnostic.Cause is { } cause)
+        {
+            // Only at -v:diag (or -v:d): what a bug report needs, never on the console by default.
+            Log.LogMessage(MessageImportance.Low, $"OciBundle internal error detail: {cause}");
+        }
+
         var location = diagnostic.Location;
         var file = location?.File ?? ProjectFullPath;
         if (diagnostic.Severity == DiagnosticSeverity.Error)

@@ -196,6 +196,41 @@ internal static class InvalidProjectCases
             Needle = "\"SCMP_ACT_ERRNO\"",
         },
 
+        // Hostile values and input files (issue 10): refused before anything is opened, never a hang.
+        new("1025-fault-mount-dot-dot", "OCIB1025") { Items = """<OciMount Include="/../../etc" Source="/srv" />""", Needle = "/../../etc" },
+        new("1036-fault-relative-bind-source", "OCIB1036") { Items = """<OciMount Include="/data" Source="./data" />""", Needle = "./data" },
+        new("3030-fault-fifo-rootfs-file", "OCIB3030")
+        {
+            Items = """<OciRootfsFile Include="pipe" TargetPath="/pipe" />""",
+            Setup = dir => MakeFifo(Path.Combine(dir, "pipe")),
+            Needle = "\"pipe\"",
+        },
+        new("3031-fault-seccomp-over-the-cap", "OCIB3031")
+        {
+            Properties = Seccomp,
+            Setup = dir => File.WriteAllText(Path.Combine(dir, "seccomp.json"), "[" + new string(' ', 5 << 20) + "]"),
+            Needle = "<OciSeccompProfile>",
+        },
+        new("3032-fault-dangling-link-in-a-glob", "OCIB3032")
+        {
+            // A glob's items point at the first OciRootfsFile element of the file: this one alone.
+            Entrypoint = false,
+            Items = """<OciRootfsFile Include="links/*" TargetPath="/links/" />""",
+            Setup = dir =>
+            {
+                Directory.CreateDirectory(Path.Combine(dir, "links"));
+                File.CreateSymbolicLink(Path.Combine(dir, "links", "dangling"), "nowhere");
+            },
+            Needle = "links/*",
+        },
+        new("3041-fault-seccomp-fifo", "OCIB3041")
+        {
+            Properties = "<OciSeccompProfile>pipe.json</OciSeccompProfile>",
+            Setup = dir => MakeFifo(Path.Combine(dir, "pipe.json")),
+            Needle = "<OciSeccompProfile>",
+        },
+        new("3041-fault-seccomp-dev-zero", "OCIB3041") { Properties = "<OciSeccompProfile>/dev/zero</OciSeccompProfile>", Needle = "<OciSeccompProfile>" },
+
         // Outputs (OCIB5xxx).
         new("5002-output-below-a-file", "OCIB5002")
         {
@@ -212,6 +247,12 @@ internal static class InvalidProjectCases
     ];
 
     private const string Seccomp = "<OciSeccompProfile>seccomp.json</OciSeccompProfile>";
+
+    private static void MakeFifo(string path)
+    {
+        var made = ProcessResult.Run("mkfifo", [path]);
+        Assert.True(made.ExitCode == 0, made.All);
+    }
 
     /// <summary>An OCI-form profile with <paramref name="rule"/> on a line of its own, after a good rule.</summary>
     private static string Profile(string rule) => $$"""

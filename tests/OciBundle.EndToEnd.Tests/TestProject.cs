@@ -11,12 +11,34 @@ public sealed class TestProject(SdkFeed feed, string directory, string projectFi
 
     public string BundleFile(string name) => Path.Combine(BundleDirectory, name);
 
-    internal ProcessResult Build(params string[] extraArgs) =>
-        ProcessResult.Run(
-            "dotnet",
-            ["build", ProjectFile, "-t:GenerateOciBundle", "-nodeReuse:false", "-v:n", .. extraArgs],
-            Directory,
-            feed.Environment());
+    /// <summary>
+    /// Every build the end-to-end tests run goes through here, and every one, good or bad, must be
+    /// clean: no MSB4018 (a task that threw), no exception text, no stack trace.
+    /// </summary>
+    internal ProcessResult Build(params string[] extraArgs) => BuildAs(null, extraArgs);
+
+    /// <summary>
+    /// Builds as <paramref name="user"/> (through setpriv, with no supplementary groups and a HOME of
+    /// its own) when given; the project folder must be writable by that user and restored already.
+    /// </summary>
+    internal ProcessResult BuildAs(string? user, params string[] extraArgs)
+    {
+        var environment = feed.Environment();
+        string[] command = ["dotnet", "build", ProjectFile, "-t:GenerateOciBundle", "-nodeReuse:false", "-v:n", .. extraArgs];
+        if (user is not null)
+        {
+            var home = Path.Combine(Directory, ".home");
+            System.IO.Directory.CreateDirectory(home);
+            ProcessResult.Run("chown", ["-R", user, Directory]);
+            environment["HOME"] = home;
+            environment["DOTNET_CLI_HOME"] = home;
+            command = ["setpriv", $"--reuid={user}", "--regid=nogroup", "--clear-groups", .. command];
+        }
+
+        var result = ProcessResult.Run(command[0], command[1..], Directory, environment);
+        BuildLog.AssertNoCrash(result);
+        return result;
+    }
 
     internal ProcessResult BuildSucceeds(params string[] extraArgs)
     {

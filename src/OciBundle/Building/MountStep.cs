@@ -1,4 +1,5 @@
 using OciBundle.Diagnostics;
+using OciBundle.Rootfs;
 using OciBundle.Spec;
 
 namespace OciBundle.Building;
@@ -23,6 +24,12 @@ public static class MountStep
                 continue;
             }
 
+            if (!RootfsPath.TryNormalizeWritten(destination, out var normalized, out var reason) || normalized.Length == 0)
+            {
+                reader.Diagnostics.Error(Messages.InvalidRootfsPath, item.Location, SurfaceNames.Mount, destination, reason ?? "it is the root itself");
+                continue;
+            }
+
             duplicates.Check(item, destination);
 
             var options = (item.Get("Options") ?? "")
@@ -33,6 +40,15 @@ public static class MountStep
             if (type is null && source is not null && source.StartsWith('/'))
             {
                 type = "bind";
+            }
+
+            // A bind source is a host path; a relative one is resolved by runc against the bundle
+            // folder at run time ("no such device" when it is not there), never against the project.
+            var isBind = type is null or "bind" || options.Contains("bind") || options.Contains("rbind");
+            if (source is not null && isBind && !source.StartsWith('/'))
+            {
+                reader.Diagnostics.Error(Messages.RelativeBindSource, item.Location, destination, source);
+                continue;
             }
 
             if (type == "bind" && !options.Contains("bind") && !options.Contains("rbind"))

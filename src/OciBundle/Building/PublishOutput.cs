@@ -121,7 +121,8 @@ public sealed class PublishOutput
 
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file.HostPath), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using var stream = InputFiles.OpenRead(file.HostPath);
+            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             return document.RootElement.TryGetProperty("runtimeOptions", out var options)
                 && (options.TryGetProperty("framework", out _) || options.TryGetProperty("frameworks", out _));
         }

@@ -12,6 +12,9 @@ public sealed record SourceLocation(string File, int Line = 0, int Column = 0);
 /// <summary>One coded finding. <see cref="Code"/> is <c>OCIB</c> plus four digits.</summary>
 public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string Message, SourceLocation? Location = null)
 {
+    /// <summary>For OCIB5999: the exception behind it, which a host may log in full at its most detailed verbosity.</summary>
+    public Exception? Cause { get; init; }
+
     /// <summary>
     /// Builds a diagnostic from a catalogue text of the form <c>"OCIBnnnn: message {0}"</c>
     /// (every text lives in Messages.resx so the code and its wording stay together).

@@ -20,11 +20,40 @@ public static class BundleGenerator
     /// </param>
     public static BundleResult? Generate(BundleRequest request, Action<Diagnostic> report, CancellationToken cancellation = default, Func<bool>? reportedAsError = null)
     {
-        reportedAsError ??= static () => false;
+        var doing = new Doing();
+        try
+        {
+            return Run(request, report, cancellation, reportedAsError ?? (static () => false), doing);
+        }
+        catch (OperationCanceledException)
+        {
+            throw; // the host says it was cancelled
+        }
+        catch (OciBundleException e)
+        {
+            report(e.Diagnostic);
+            return null;
+        }
+        catch (Exception e)
+        {
+            // The net, not the fix: anything a specific check missed becomes one coded error
+            // instead of MSBuild's MSB4018 and a stack trace. Nothing was moved into place.
+            report(InternalError(e, doing.What));
+            return null;
+        }
+    }
+
+    /// <summary>OCIB5999 for an exception nothing else caught: its type and message, and what was being read.</summary>
+    public static Diagnostic InternalError(Exception e, string? doing) =>
+        Diagnostic.Error(Messages.InternalError, null, doing is null ? "" : " while " + doing, $"{e.GetType().Name}: {e.Message.TrimEnd('.')}") with { Cause = e };
+
+    private static BundleResult? Run(BundleRequest request, Action<Diagnostic> report, CancellationToken cancellation, Func<bool> reportedAsError, Doing doing)
+    {
         var diagnostics = new DiagnosticBag();
 
         // A plugin config becomes properties and items ahead of the project's: every later stage
         // (spec, checks, fingerprint, plugin output) sees the merged request.
+        doing.What = "reading the project's properties and items";
         request = PluginConfigImport.Merge(request, diagnostics);
         var reader = new RequestReader(request, diagnostics);
         var spec = SpecBuilder.Build(request, diagnostics);
@@ -42,6 +71,7 @@ public static class BundleGenerator
             return null;
         }
 
+        doing.What = "taking the inputs' fingerprint";
         var configJson = SpecJson.Serialize(spec);
         var fingerprint = InputFingerprint.Compute(request, configJson, options, plan);
         if (UpToDateStamp.ReadIfCurrent(options.StampFile, fingerprint) is { } current)
@@ -51,8 +81,8 @@ public static class BundleGenerator
 
         try
         {
-            var outputs = Write(reader, spec, options, plan, report, reportedAsError, cancellation);
-            UpToDateStamp.Write(options.StampFile, fingerprint, outputs);
+            var outputs = Write(reader, spec, options, plan, report, reportedAsError, cancellation, doing);
+            UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
         }
         catch (OciBundleException e)
@@ -72,16 +102,20 @@ public static class BundleGenerator
     }
 
     private static IReadOnlyList<BundleOutputFile> Write(
-        RequestReader request, RuntimeSpec spec, BundleOptions options, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation)
+        RequestReader request, RuntimeSpec spec, BundleOptions options, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
     {
-        using var staging = BundleStaging.Create(options.OutputDirectory);
+        doing.What = $"checking the output folder '{options.OutputDirectory}'";
+        using var staging = BundleStaging.Create(options.OutputDirectory, options.StampFile);
+        doing.What = plan.BaseRootfs is { } baseRootfs ? $"reading OciBaseRootfs '{baseRootfs}' and the rootfs items" : "reading the rootfs items";
         var tree = plan.Apply(staging.SpoolDirectory, report);
+        doing.What = "checking the rootfs";
         MountPoints.AddTo(tree, spec);
         PluginRootfs.AddMountPoints(request, tree);
         CheckAgainstRootfs(request.Request, spec, plan, tree, report);
         var sorted = tree.Sorted();
         var configJson = SpecJson.Serialize(spec);
         cancellation.ThrowIfCancellationRequested();
+        doing.What = $"writing the bundle into '{staging.Directory}'";
 
         var staged = new List<BundleOutputFile>();
         var sumLines = new List<string>();
@@ -107,7 +141,8 @@ public static class BundleGenerator
         if (options.ArchivePath is not null && options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
             cancellation.ThrowIfCancellationRequested();
-            staged.Add(BundleFiles.WriteArchive(Path.Combine(staging.Directory, ".bundle-archive"), options, configJson, sorted));
+            doing.What = $"writing OciBundleArchivePath '{options.ArchivePath}'";
+            staged.Add(BundleFiles.WriteArchive(staging.ArchiveStagingPath(options.ArchivePath), options, configJson, sorted));
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -116,6 +151,7 @@ public static class BundleGenerator
             throw new AlreadyReported(); // a warning of the rootfs checks became an error
         }
 
+        doing.What = $"moving the bundle into '{options.OutputDirectory}'";
         return staging.Commit(staged, options.ArchivePath);
     }
 
@@ -149,4 +185,10 @@ public static class BundleGenerator
 
     /// <summary>Unwinds the staging folder after the diagnostics were reported.</summary>
     private sealed class AlreadyReported : Exception;
+
+    /// <summary>What the build is doing, for the internal-error message: "reading OciBaseRootfs '…'".</summary>
+    private sealed class Doing
+    {
+        public string? What { get; set; }
+    }
 }

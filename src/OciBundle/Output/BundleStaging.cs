@@ -3,104 +3,180 @@ using OciBundle.Diagnostics;
 namespace OciBundle.Output;
 
 /// <summary>
-/// A private folder inside the output folder where a bundle is written before it is moved into
-/// place, so a failed or cancelled build never leaves a half-written bundle. Only the bundle's
-/// own names are ever replaced or removed in the output folder; other files there are left alone.
+/// Where a bundle is written before it is moved into place, so a failed or cancelled build never
+/// leaves a half-written bundle or archive and never replaces the previous one. Every output is
+/// written in a staging folder on its destination's own file system (the output folder's, and the
+/// archive's folder's, which may be another), put on disk there, and only then renamed into place.
+/// Only names an earlier build provably wrote are ever replaced or removed (<see cref="OutputOwnership"/>).
 /// </summary>
 public sealed class BundleStaging : IDisposable
 {
-    /// <summary>Every name a bundle may own in its output folder.</summary>
+    /// <summary>Every name a bundle may own in its output folder, besides its marker.</summary>
     public static readonly IReadOnlyList<string> OwnedNames =
         ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName];
 
-    private const string Prefix = ".oci-staging-";
     private readonly bool _createdOutputDirectory;
+    private readonly StagingFolder _staging;
+    private StagingFolder? _archiveStaging;
+    private bool _createdArchiveDirectory;
     private bool _committed;
 
     private BundleStaging(string outputDirectory, bool createdOutputDirectory)
     {
         OutputDirectory = outputDirectory;
         _createdOutputDirectory = createdOutputDirectory;
-        Directory = Path.Combine(outputDirectory, Prefix + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(Directory);
-        SpoolDirectory = Path.Combine(Directory, ".spool");
+        _staging = StagingFolder.CreateIn(outputDirectory);
+        SpoolDirectory = Path.Combine(_staging.Path, ".spool");
         System.IO.Directory.CreateDirectory(SpoolDirectory);
     }
 
     public string OutputDirectory { get; }
 
     /// <summary>Where the new outputs are written.</summary>
-    public string Directory { get; }
+    public string Directory => _staging.Path;
 
     /// <summary>Scratch space for base-archive contents; never moved into place.</summary>
     public string SpoolDirectory { get; }
 
-    public static BundleStaging Create(string outputDirectory)
+    /// <param name="stampFile">The project's up-to-date stamp: proof of ownership for bundles written before the marker.</param>
+    public static BundleStaging Create(string outputDirectory, string? stampFile = null)
     {
-        RefuseForeignOutputs(outputDirectory);
+        OutputOwnership.RefuseForeign(outputDirectory, OwnedNames, stampFile);
         var created = !System.IO.Directory.Exists(outputDirectory);
         System.IO.Directory.CreateDirectory(outputDirectory);
-        RemoveLeftovers(outputDirectory);
-        return new BundleStaging(outputDirectory, created);
+        try
+        {
+            return new BundleStaging(outputDirectory, created);
+        }
+        catch when (created)
+        {
+            System.IO.Directory.Delete(outputDirectory, recursive: false);
+            throw;
+        }
     }
 
     /// <summary>
-    /// Moves the staged outputs in: the rootfs and the plugin folder first, then config.json, then SHA256SUMS, so the
-    /// sums never describe files that are not there yet. Stale outputs of another format go last.
+    /// Where to write the archive: a staging folder beside <paramref name="archivePath"/>, on its
+    /// file system, so that moving it into place is a rename and a full disk is met before.
+    /// </summary>
+    public string ArchiveStagingPath(string archivePath)
+    {
+        var folder = Path.GetDirectoryName(archivePath)!;
+        if (_archiveStaging is null)
+        {
+            _createdArchiveDirectory = !System.IO.Directory.Exists(folder);
+            System.IO.Directory.CreateDirectory(folder);
+            _archiveStaging = StagingFolder.CreateIn(folder);
+        }
+
+        return Path.Combine(_archiveStaging.Path, Path.GetFileName(archivePath));
+    }
+
+    /// <summary>
+    /// Puts the staged outputs on disk, then renames them into place: the rootfs and the plugin
+    /// folder first, then config.json, SHA256SUMS, the archive, and the marker last, so the sums
+    /// never describe files that are not there yet. What each replaces is first renamed aside into
+    /// staging; if any rename fails, every step is undone, so the folder is as it was before.
     /// </summary>
     public IReadOnlyList<BundleOutputFile> Commit(IReadOnlyList<BundleOutputFile> staged, string? archivePath)
     {
-        var committed = new List<BundleOutputFile>();
-        foreach (var output in staged.OrderBy(o => MoveOrder(o.Kind)))
+        var inFolder = staged.Where(o => o.Kind != OutputKinds.BundleArchive).ToList();
+        var marker = Path.Combine(Directory, OutputOwnership.MarkerName);
+        File.WriteAllBytes(marker, OutputOwnership.Marker(inFolder));
+        Durable.SyncFileSystemOf(Directory);
+        if (_archiveStaging is not null)
         {
-            var destination = output.Kind == OutputKinds.BundleArchive ? archivePath! : Path.Combine(OutputDirectory, Path.GetFileName(output.Path));
-            Move(output.Path, destination);
-            committed.Add(output with { Path = destination });
+            Durable.SyncFileSystemOf(_archiveStaging.Path);
         }
 
-        var kept = committed.Select(o => Path.GetFileName(o.Path)).ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in OwnedNames.Where(n => !kept.Contains(n)))
+        var moves = new List<Move>();
+        var committed = new List<BundleOutputFile>();
+        try
         {
-            Delete(Path.Combine(OutputDirectory, stale));
+            foreach (var output in staged.OrderBy(o => MoveOrder(o.Kind)))
+            {
+                var destination = output.Kind == OutputKinds.BundleArchive ? archivePath! : Path.Combine(OutputDirectory, Path.GetFileName(output.Path));
+                moves.Add(Replace(output.Path, destination));
+                committed.Add(output with { Path = destination });
+            }
+
+            var kept = committed.Select(o => Path.GetFileName(o.Path)).ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in OwnedNames.Where(n => !kept.Contains(n)))
+            {
+                // Proven ours before anything was written (OutputOwnership); set aside, gone with staging.
+                if (MoveAside(Path.Combine(OutputDirectory, stale)) is { } move)
+                {
+                    moves.Add(move);
+                }
+            }
+
+            moves.Add(Replace(marker, Path.Combine(OutputDirectory, OutputOwnership.MarkerName)));
+            Durable.SyncFolder(OutputDirectory);
+            if (archivePath is not null && _archiveStaging is not null)
+            {
+                Durable.SyncFolder(Path.GetDirectoryName(archivePath)!);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var left = Undo(moves);
+            throw new OciBundleException(Diagnostic.Error(
+                Messages.CommitFailed,
+                null,
+                OutputDirectory,
+                e.Message.TrimEnd('.'),
+                left.Count == 0
+                    ? "Every step was undone: the previous bundle and archive are as they were"
+                    : $"Some steps could not be undone ({string.Join("; ", left)}); delete the output folder and the archive, then build again"));
         }
 
         _committed = true;
         return committed;
     }
 
-    /// <summary>Removes the staging folder; after a failure also the output folder when this build created it.</summary>
+    /// <summary>Removes the staging folders (and with them what the new outputs replaced); after a failure also the folders this build created.</summary>
     public void Dispose()
     {
-        Delete(Directory);
-        if (!_committed && _createdOutputDirectory && !System.IO.Directory.EnumerateFileSystemEntries(OutputDirectory).Any())
+        // Best effort: the outcome was decided and reported; a leftover is removed by the next build.
+        Try(_staging.Dispose);
+        if (_archiveStaging is { } archiveStaging)
         {
-            System.IO.Directory.Delete(OutputDirectory);
+            Try(archiveStaging.Dispose);
+            var archiveFolder = Path.GetDirectoryName(archiveStaging.Path)!;
+            if (!_committed && _createdArchiveDirectory)
+            {
+                Try(() => System.IO.Directory.Delete(archiveFolder, recursive: false));
+            }
+        }
+
+        if (!_committed && _createdOutputDirectory)
+        {
+            Try(() => System.IO.Directory.Delete(OutputDirectory, recursive: false));
         }
     }
 
-    /// <summary>
-    /// The bundle replaces its own names in the output folder; so that a mistaken
-    /// OciBundleOutputPath (the project folder, say) never costs the user a file, any of those
-    /// names already there must belong to an earlier bundle: listed in its SHA256SUMS.
-    /// </summary>
-    private static void RefuseForeignOutputs(string outputDirectory)
+    /// <summary>Deletes a file, a link (never what it points at) or a whole folder, read-only ones included.</summary>
+    internal static void Delete(string path)
     {
-        if (!System.IO.Directory.Exists(outputDirectory))
+        if (File.Exists(path) || (System.IO.Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is not null))
         {
-            return;
+            File.Delete(path);
         }
-
-        var sums = Path.Combine(outputDirectory, "SHA256SUMS");
-        var listed = File.Exists(sums)
-            ? File.ReadLines(sums).Select(l => l.Split("  ", 2) is [_, var name] ? name.Split('/')[0] : "").ToHashSet(StringComparer.Ordinal)
-            : [];
-        foreach (var name in OwnedNames.Where(n => n != "SHA256SUMS"))
+        else if (System.IO.Directory.Exists(path))
         {
-            var path = Path.Combine(outputDirectory, name);
-            if ((File.Exists(path) || System.IO.Directory.Exists(path)) && !listed.Contains(name))
-            {
-                throw new OciBundleException(Diagnostic.Error(Messages.OutputFolderNotOurs, null, outputDirectory, name));
-            }
+            MakeWritable(path);
+            System.IO.Directory.Delete(path, recursive: true);
+        }
+    }
+
+    private static void Try(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 
@@ -112,63 +188,87 @@ public sealed class BundleStaging : IDisposable
         _ => 3,
     };
 
-    private void Move(string source, string destination)
+    /// <summary>One rename done: <see cref="Staged"/> moved to <see cref="Destination"/>, whose old content went to <see cref="Aside"/>.</summary>
+    private sealed record Move(string Destination, string? Staged, string? Aside);
+
+    private Move Replace(string staged, string destination)
     {
-        if (System.IO.Directory.Exists(source))
+        if (System.IO.Directory.Exists(destination) && !System.IO.Directory.Exists(staged) && new DirectoryInfo(destination).LinkTarget is null)
         {
-            // A folder cannot be replaced in one rename: move the old one aside into staging first.
-            if (System.IO.Directory.Exists(destination) || File.Exists(destination))
-            {
-                var aside = Path.Combine(Directory, ".old-" + Path.GetFileName(destination));
-                if (File.Exists(destination))
-                {
-                    File.Move(destination, aside);
-                }
-                else
-                {
-                    System.IO.Directory.Move(destination, aside);
-                }
-            }
-
-            System.IO.Directory.Move(source, destination);
-            return;
-        }
-
-        if (System.IO.Directory.Exists(destination))
-        {
-            // Outputs are files here; a folder in the way is the user's (BundleOptions refuses
-            // such an archive path up front), so stop rather than delete it.
+            // A file output where a folder is: the archive path (BundleOptions refuses it up front,
+            // but it may have appeared since). The folder is the user's: stop rather than touch it.
             throw new IOException($"'{destination}' is a folder");
         }
 
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        File.Move(source, destination, overwrite: true);
+        var aside = MoveAside(destination);
+        try
+        {
+            Rename(staged, destination);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (aside is not null)
+            {
+                Rename(aside.Aside!, destination);
+            }
+
+            throw;
+        }
+
+        return new Move(destination, staged, aside?.Aside);
     }
 
-    /// <summary>
-    /// Staging folders of builds that were killed before they could clean up. Only old ones: a
-    /// young one may belong to a build running beside this one.
-    /// </summary>
-    private static void RemoveLeftovers(string outputDirectory)
+    /// <summary>Renames what is at <paramref name="destination"/> into the staging folder on its file system; null when nothing is there.</summary>
+    private Move? MoveAside(string destination)
     {
-        var cutoff = DateTime.UtcNow.AddHours(-1);
-        foreach (var leftover in System.IO.Directory.EnumerateDirectories(outputDirectory, Prefix + "*")
-            .Where(d => System.IO.Directory.GetLastWriteTimeUtc(d) < cutoff))
+        if (!Path.Exists(destination) && new FileInfo(destination).LinkTarget is null)
         {
-            Delete(leftover);
+            return null;
         }
+
+        var stagingFolder = Path.GetDirectoryName(destination) == OutputDirectory ? _staging.Path : _archiveStaging?.Path ?? _staging.Path;
+        var aside = Path.Combine(stagingFolder, ".old-" + Path.GetFileName(destination));
+        Rename(destination, aside);
+        return new Move(destination, null, aside);
     }
 
-    private static void Delete(string path)
+    /// <summary>Undoes the renames, last first. Returns what could not be undone.</summary>
+    private static List<string> Undo(List<Move> moves)
     {
-        if (File.Exists(path) || (System.IO.Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is not null))
+        var left = new List<string>();
+        foreach (var move in Enumerable.Reverse(moves))
         {
-            File.Delete(path);
+            try
+            {
+                if (move.Staged is not null && (Path.Exists(move.Destination) || new FileInfo(move.Destination).LinkTarget is not null))
+                {
+                    Rename(move.Destination, move.Staged);
+                }
+
+                if (move.Aside is not null)
+                {
+                    Rename(move.Aside, move.Destination);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                left.Add($"'{move.Destination}': {e.Message.TrimEnd('.')}");
+            }
         }
-        else if (System.IO.Directory.Exists(path))
+
+        return left;
+    }
+
+    /// <summary>A rename within one file system; never a copy (which could fill the disk half way).</summary>
+    private static void Rename(string source, string destination)
+    {
+        if (System.IO.Directory.Exists(source) && new DirectoryInfo(source).LinkTarget is null)
         {
-            MakeWritable(path);
-            System.IO.Directory.Delete(path, recursive: true);
+            System.IO.Directory.Move(source, destination);
+        }
+        else
+        {
+            File.Move(source, destination, overwrite: false);
         }
     }
 

@@ -3,6 +3,7 @@ using System.IO.Enumeration;
 using System.Security.Cryptography;
 using System.Text;
 using OciBundle.Building;
+using OciBundle.Diagnostics;
 using OciBundle.Rootfs;
 
 namespace OciBundle.Output;
@@ -40,13 +41,13 @@ public static class InputFingerprint
         if (plan.BaseRootfsHostPath is { } baseRootfs)
         {
             Add("base " + baseRootfs);
-            AddHostPath(Add, baseRootfs);
+            AddHostPath(Add, baseRootfs, $"{SurfaceNames.BaseRootfs} {plan.BaseRootfs}");
         }
 
         foreach (var f in plan.PublishFiles)
         {
             Add($"publish {f.TargetPath} {f.HostPath}");
-            AddHostPath(Add, f.HostPath);
+            AddHostPath(Add, f.HostPath, "the publish output");
         }
 
         foreach (var d in plan.Directories)
@@ -57,7 +58,7 @@ public static class InputFingerprint
         foreach (var f in plan.Files)
         {
             Add($"file {f.TargetPath} {f.Mode} {f.Uid} {f.Gid} {f.HostPath}");
-            AddHostPath(Add, f.HostPath);
+            AddHostPath(Add, f.HostPath, f.Origin);
         }
 
         foreach (var l in plan.Symlinks)
@@ -68,18 +69,39 @@ public static class InputFingerprint
         return Convert.ToHexString(hash.GetCurrentHash()).ToLowerInvariant();
     }
 
-    /// <summary>A file's stat, or a whole folder's, walked without following links.</summary>
+    /// <summary>
+    /// A file's stat, or a whole folder's, walked without following links. A folder that cannot be
+    /// listed (no permission, a path longer than PATH_MAX) is OCIB3004 for <paramref name="origin"/>.
+    /// </summary>
+    private static void AddHostPath(Action<string> add, string path, string origin)
+    {
+        try
+        {
+            AddHostPath(add, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, origin, path, e.Message.TrimEnd('.')), e);
+        }
+    }
+
     private static void AddHostPath(Action<string> add, string path)
     {
         if (!Directory.Exists(path))
         {
-            add(Describe(new FileInfo(path), ""));
+            var file = new FileInfo(path);
+            add(Describe(file, ""));
+            if (file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                add(Describe(target, "-> " + target.FullName)); // a linked file item is read from what it names
+            }
+
             return;
         }
 
         var entries = new FileSystemEnumerable<string>(
             path,
-            (ref FileSystemEntry e) => Describe(e.ToFileSystemInfo(), e.ToFullPath()[path.Length..]),
+            (ref FileSystemEntry e) => Describe(e.ToFileSystemInfo(), Relative(path, e.ToFullPath())),
             new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
         {
             ShouldRecursePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
@@ -90,6 +112,9 @@ public static class InputFingerprint
             add(line);
         }
     }
+
+    private static string Relative(string root, string full) =>
+        full.Length > root.Length && full.StartsWith(root, StringComparison.Ordinal) ? full[root.Length..] : full;
 
     private static string Describe(FileSystemInfo info, string relative)
     {

@@ -8,7 +8,7 @@ namespace OciBundle.Output;
 /// </summary>
 public static class UpToDateStamp
 {
-    private const string Header = "oci-bundle-stamp 1";
+    internal const string Header = "oci-bundle-stamp 1";
 
     public static IReadOnlyList<BundleOutputFile>? ReadIfCurrent(string? stampFile, string fingerprint)
     {
@@ -43,6 +43,29 @@ public static class UpToDateStamp
         catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the stamp after the bundle is in place. A stamp that cannot be written only costs the
+    /// next build its shortcut, so that is no reason to fail a build whose bundle is already there.
+    /// </summary>
+    public static void TryWrite(string? stampFile, string fingerprint, IReadOnlyList<BundleOutputFile> outputs)
+    {
+        try
+        {
+            Write(stampFile, fingerprint, outputs);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(stampFile!); // never a stale stamp that claims the new outputs are current
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                // Its fingerprint is the previous build's and cannot match this one's outputs' times.
+            }
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class PluginConfigFile
     /// <summary>Reads and parses the file; null, with OCIB4002 or OCIB4001 (or OCIB4003 for a non-object) reported, when it cannot be used.</summary>
     public static PluginConfigFile? Load(string shownName, string filePath, SourceLocation? propertyLocation, DiagnosticBag diagnostics)
     {
-        if (InputFiles.TryReadAllBytes(shownName, filePath, propertyLocation, diagnostics, Messages.PluginConfigUnreadable) is not { } json)
+        if (InputFiles.TryReadJson(SurfaceNames.PluginConfig, shownName, filePath, propertyLocation, diagnostics, Messages.PluginConfigUnreadable) is not { } json)
         {
             return null;
         }

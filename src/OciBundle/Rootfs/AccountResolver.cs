@@ -139,11 +139,18 @@ public static class AccountResolver
 
         try
         {
-            return File.ReadAllLines(source);
+            using var reader = new StreamReader(InputFiles.OpenRead(source));
+            var lines = new List<string>();
+            while (reader.ReadLine() is { } line)
+            {
+                lines.Add(line);
+            }
+
+            return [.. lines];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, entry.Origin, source, e.Message), e);
+            throw InputFiles.Unreadable(entry.Origin, source, e);
         }
     }
 }

@@ -1,3 +1,4 @@
+using OciBundle.Building;
 using OciBundle.Diagnostics;
 
 namespace OciBundle.Rootfs;
@@ -33,6 +34,11 @@ public static class BaseRootfsLoader
         }
         else if (!isRaw && ArchiveReader.IsSupportedArchiveName(path))
         {
+            if (InputFiles.WhyNotRegularFile(path) is { } reason)
+            {
+                throw new OciBundleException(Diagnostic.Error(Messages.InputNotRegularFile, null, origin, path, reason));
+            }
+
             ArchiveReader.AddArchive(tree, path, spoolDirectory, origin, warn, maxSize);
         }
         else

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Rootfs.Interop;
 
@@ -124,11 +125,20 @@ public static class DirectoryTreeWriter
         var source = item.SourcePath ?? throw new ArgumentException($"The file '{item.Path}' has no SourcePath.", nameof(item));
         try
         {
+            InputFiles.ThrowUnlessRegularFile(source); // File.Copy would block on a fifo put in its place since it was listed
+        }
+        catch (IOException e)
+        {
+            throw InputFiles.Unreadable(item.Origin, source, e);
+        }
+
+        try
+        {
             File.Copy(source, path); // lets the OS clone or copy in the kernel where it can
         }
         catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && !File.Exists(source))
         {
-            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, item.Origin, source, e.Message), e);
+            throw InputFiles.Unreadable(item.Origin, source, e);
         }
 
         var copied = new FileInfo(path).Length;

@@ -40,6 +40,23 @@ public static class RootfsPath
         return true;
     }
 
+    /// <summary>
+    /// <see cref="TryNormalize"/> for a path a project writes (an item's path, a mount
+    /// destination): also no control characters, such as a newline pasted into a value, which
+    /// no one means in a path and which runc and shells read in surprising ways.
+    /// </summary>
+    public static bool TryNormalizeWritten(string path, [NotNullWhen(true)] out string? normalized, [NotNullWhen(false)] out string? reason)
+    {
+        if (path.FirstOrDefault(char.IsControl) is var control && control != default)
+        {
+            normalized = null;
+            reason = control == '\0' ? "it contains a NUL character" : $"it contains the control character U+{(int)control:X4}";
+            return false;
+        }
+
+        return TryNormalize(path, out normalized, out reason);
+    }
+
     /// <summary>The parent of a normalised path, or "" for a top-level entry.</summary>
     public static string Parent(string normalized)
     {

@@ -148,6 +148,12 @@ public sealed class RootfsPlan
             return (null, null);
         }
 
+        if (!Directory.Exists(hostPath) && InputFiles.WhyNotRegularFile(hostPath) is { } notRegular)
+        {
+            reader.Diagnostics.Error(Messages.InputNotRegularFile, location, SurfaceNames.BaseRootfs, hostPath, notRegular);
+            return (null, null);
+        }
+
         return (value, hostPath);
     }
 
@@ -206,9 +212,21 @@ public sealed class RootfsPlan
                 targetPath += recursiveDir + Path.GetFileName(hostPath.TrimEnd('/', '\\'));
             }
 
+            if (InputFiles.DanglingLinkTarget(hostPath) is { } danglingTarget)
+            {
+                reader.Diagnostics.Error(Messages.RootfsFileDanglingLink, item.Location, item.ItemSpec, danglingTarget);
+                continue;
+            }
+
             if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
             {
                 reader.Diagnostics.Error(Messages.RootfsFileNotFound, item.Location, item.ItemSpec);
+                continue;
+            }
+
+            if (!Directory.Exists(hostPath) && InputFiles.WhyNotRegularFile(hostPath) is { } notRegular)
+            {
+                reader.Diagnostics.Error(Messages.InputNotRegularFile, item.Location, $"{SurfaceNames.RootfsFile} '{item.ItemSpec}'", hostPath, notRegular);
                 continue;
             }
 
@@ -276,7 +294,7 @@ public sealed class RootfsPlan
             return false;
         }
 
-        if (!RootfsPath.TryNormalize(path, out var result, out var reason) || result.Length == 0)
+        if (!RootfsPath.TryNormalizeWritten(path, out var result, out var reason) || result.Length == 0)
         {
             reader.Diagnostics.Error(Messages.InvalidRootfsPath, item.Location, itemType, path, reason ?? "it is the root itself");
             return false;

@@ -1,3 +1,6 @@
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+
 namespace OciBundle.Rootfs;
 
 /// <summary>
@@ -21,6 +24,12 @@ public sealed class SysrootLookup(string sysroot)
         if (final is null || !File.Exists(Path.Combine(Root, final)) || new FileInfo(Path.Combine(Root, final)).LinkTarget is not null)
         {
             return null;
+        }
+
+        // A fifo or device at a library's name would block or never end when it is read.
+        if (InputFiles.WhyNotRegularFile(Path.Combine(Root, final)) is { } reason)
+        {
+            throw new OciBundleException(Diagnostic.Error(Messages.InputNotRegularFile, null, "OciSysroot " + Root, Path.Combine(Root, final), reason));
         }
 
         return (final, Path.Combine(Root, final), links);

@@ -22,7 +22,7 @@ public static class SeccompProfileLoader
     /// </summary>
     public static (SeccompProfileSource Source, SeccompProfileDocument Document)? Load(string shownName, string filePath, SourceLocation? propertyLocation, DiagnosticBag diagnostics)
     {
-        if (InputFiles.TryReadAllBytes(shownName, filePath, propertyLocation, diagnostics, Messages.SeccompProfileUnreadable) is not { } json)
+        if (InputFiles.TryReadJson(SurfaceNames.SeccompProfile, shownName, filePath, propertyLocation, diagnostics, Messages.SeccompProfileUnreadable) is not { } json)
         {
             return null;
         }

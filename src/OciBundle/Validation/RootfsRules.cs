@@ -177,14 +177,14 @@ public static class RootfsRules
 
         try
         {
-            using var stream = File.OpenRead(entry.SourcePath);
+            using var stream = InputFiles.OpenRead(entry.SourcePath);
             var buffer = new byte[HeadLength];
             var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             return buffer[..read];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, entry.Origin, entry.SourcePath, e.Message), e);
+            throw InputFiles.Unreadable(entry.Origin, entry.SourcePath, e);
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace OciBundle.Rootfs.Interop;
 
-/// <summary>What <c>statx</c> says about one path, without following a final symbolic link.</summary>
+/// <summary>What <c>statx</c> says about one path, without following a final symbolic link unless asked to.</summary>
 internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode, uint DeviceMajor, uint DeviceMinor)
 {
     private const int FileTypeMask = 0xF000;
@@ -36,7 +36,7 @@ internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode,
     /// 2.28) or a kernel without it (ENOSYS) — the caller then does without hard-link detection.
     /// Throws <see cref="IOException"/> when statx runs but fails for the path itself.
     /// </summary>
-    public static unsafe StatxInfo? TryGet(string path)
+    public static unsafe StatxInfo? TryGet(string path, bool followLinks = false)
     {
         if (!OperatingSystem.IsLinux() || s_unavailable)
         {
@@ -48,7 +48,7 @@ internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode,
         int result;
         try
         {
-            result = LibC.Statx(LibC.AtFdCwd, path, LibC.AtSymlinkNoFollow, LibC.StatxBasicStats, buffer);
+            result = LibC.Statx(LibC.AtFdCwd, path, followLinks ? 0 : LibC.AtSymlinkNoFollow, LibC.StatxBasicStats, buffer);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -64,6 +64,12 @@ internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode,
             {
                 s_unavailable = true;
                 return null;
+            }
+
+            const int ENOENT = 2;
+            if (errno == ENOENT)
+            {
+                throw new FileNotFoundException($"'{path}' does not exist", path);
             }
 
             throw new IOException($"statx failed with errno {errno}");
