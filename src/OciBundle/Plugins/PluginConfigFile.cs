@@ -66,6 +66,12 @@ public sealed class PluginConfigFile
             return null;
         }
 
+        if (JsonPositions.FindUndecodableString(json) is { } bad)
+        {
+            diagnostics.Error(Messages.PluginConfigInvalidJson, new SourceLocation(filePath, bad.Line, bad.Column), shownName, bad.Line, bad.Column, bad.Reason);
+            return null;
+        }
+
         var file = new PluginConfigFile(shownName, filePath, json, root, diagnostics);
         if (root.ValueKind != JsonValueKind.Object)
         {

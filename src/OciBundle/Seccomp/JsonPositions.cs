@@ -56,9 +56,47 @@ public static class JsonPositions
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // Only files that already parsed come here; a position is a nicety, never an error.
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The first string or member name of a (syntactically valid) JSON file that has no text: bytes
+    /// that are not UTF-8, or a \u escape of half a surrogate pair. The readers accept both and
+    /// fail only when the text is asked for, so every JSON input is checked once, right after it
+    /// parsed, and reported as invalid JSON at that position. Null when every string decodes.
+    /// </summary>
+    public static (int Line, int Column, string Reason)? FindUndecodableString(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    var (line, column) = LineAndColumn(json, reader.TokenStartIndex);
+                    var what = reader.TokenType == JsonTokenType.PropertyName ? "a member name" : "a string";
+                    return (line, column, $"{what} that is not text (bytes that are not UTF-8, or a \\u escape of half a surrogate pair)");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Syntax errors are the parser's to report, with its own message.
         }
 
         return null;

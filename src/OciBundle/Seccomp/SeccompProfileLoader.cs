@@ -36,6 +36,12 @@ public static class SeccompProfileLoader
     {
         try
         {
+            if (JsonPositions.FindUndecodableString(source.Json) is { } bad)
+            {
+                diagnostics.Error(Messages.SeccompProfileInvalidJson, new SourceLocation(source.FilePath, bad.Line, bad.Column), source.ShownName, bad.Line, bad.Column, bad.Reason);
+                return null;
+            }
+
             var document = JsonSerializer.Deserialize(source.Json, SeccompProfileJsonContext.Default.SeccompProfileDocument);
             if (document is null)
             {

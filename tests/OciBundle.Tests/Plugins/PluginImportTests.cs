@@ -169,6 +169,20 @@ public sealed class PluginImportTests : IDisposable
         Assert.Equal([DefaultPath, "LEVEL=info"], spec.Process.Env);
     }
 
+    [Theory] // found by fuzzing: the member lookup threw InvalidOperationException (MSB4018)
+    [InlineData("{\n  \"entrypoint\": [\"/p\"],\n  \"desc\u00F4ription\": \"x\"\n}\n", 3, 3)]
+    [InlineData("{\n  \"entrypoint\": [\"/p\u00C3\"]\n}\n", 2, 18)]
+    [InlineData("{\n  \"entrypoint\": [\"/p\"],\n  \"workdir\": \"/\\ud800\"\n}\n", 3, 14)]
+    public void A_string_that_is_not_text_is_OCIB4001_at_its_position(string latin1, int line, int column)
+    {
+        var path = _temp.Combine("config.json");
+        File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes(latin1)); // Latin-1: one byte per char, so U+00F4 is the lone byte 0xF4
+        var diagnostic = PluginFixture.Diagnose(PluginFixture.Request().With(SurfaceNames.PluginConfig, path)).Diagnostics[0];
+        Assert.Equal("OCIB4001", diagnostic.Code);
+        Assert.Equal((path, line, column), (diagnostic.Location!.File, diagnostic.Location.Line, diagnostic.Location.Column));
+        Assert.Contains("not text", diagnostic.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Malformed_json_points_at_the_line_and_column()
     {

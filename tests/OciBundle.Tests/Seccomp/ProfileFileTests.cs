@@ -191,6 +191,22 @@ public sealed class ProfileFileTests : IDisposable
         Assert.Empty(good.Items);
     }
 
+    [Theory] // found by fuzzing: finding the position for OCIB3042 threw InvalidOperationException (MSB4018)
+    [InlineData("{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"defaultErrnoRe\u00F4\": 1\n}\n", 3, 3)]
+    [InlineData("{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"syscalls\": [{ \"names\": [\"re\u00C3ad\"], \"action\": \"SCMP_ACT_ALLOW\" }]\n}\n", 3, 28)]
+    [InlineData("{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"comment\": \"\\udc00\"\n}\n", 3, 14)]
+    public void A_string_that_is_not_text_is_OCIB3040_at_its_position(string latin1, int line, int column)
+    {
+        var path = _temp.Combine("profile.json");
+        File.WriteAllBytes(path, System.Text.Encoding.Latin1.GetBytes(latin1)); // Latin-1: one byte per char, so U+00F4 is the lone byte 0xF4
+        var (spec, diagnostics) = Build(path);
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Equal("OCIB3040", error.Code);
+        Assert.Equal((path, line, column), (error.Location!.File, error.Location.Line, error.Location.Column));
+        Assert.Contains("not text", error.Message, StringComparison.Ordinal);
+        Assert.Null(spec.Linux.Seccomp);
+    }
+
     [Fact]
     public void A_value_of_the_wrong_kind_is_OCIB3040_without_dotnet_type_names()
     {

@@ -1,0 +1,225 @@
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.ElfFormat;
+using OciBundle.Plugins;
+using OciBundle.Rootfs;
+using OciBundle.Seccomp;
+using OciBundle.Spec;
+using OciBundle.Validation;
+
+namespace OciBundle.Fuzz;
+
+/// <summary>
+/// One entry point per parser of untrusted input. Each feeds the bytes through the real parser,
+/// the way a build reads that input (from a file, by path). A coded outcome (diagnostics, an
+/// <see cref="OciBundleException"/>) is normal; any other exception escapes and is a crash.
+/// Shared by the fuzzer (Program.cs) and by the unit tests that replay the kept inputs.
+/// </summary>
+public static class FuzzTargets
+{
+    /// <summary>
+    /// Inputs above this are ignored: a bound on the work per input (a 64 KiB gzip stream expands
+    /// to at most about 64 MiB), so a run measures parsing, not disk writes. afl-fuzz gets the same bound (-G).
+    /// </summary>
+    public const int MaxInputBytes = 64 * 1024;
+
+    public static readonly IReadOnlyList<string> Names = ["archive", "seccomp", "plugin", "elf", "passwd"];
+
+    public static Action<byte[]> For(string name, string scratch) => name switch
+    {
+        "archive" => input => Archive(input, scratch),
+        "seccomp" => input => Seccomp(input, scratch),
+        "plugin" => input => Plugin(input, scratch),
+        "elf" => input => Elf(input, scratch),
+        "passwd" => input => Passwd(input, scratch),
+        _ => throw new ArgumentException($"unknown fuzz target '{name}'; use one of {string.Join(", ", Names)}", nameof(name)),
+    };
+
+    /// <summary>
+    /// OciBaseRootfs as an archive, read by <see cref="BaseRootfsLoader"/>. The build picks the
+    /// decompressor by the file's name; here the name follows the input's magic number, so afl
+    /// can move between plain, gzip and bzip2 archives.
+    /// </summary>
+    public static void Archive(byte[] input, string scratch)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        var name = input.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]) ? "base.tar.gz"
+            : input.AsSpan().StartsWith("BZh"u8) ? "base.tar.bz2"
+            : "base.tar";
+        var work = Fresh(scratch);
+        var path = Path.Combine(work, name);
+        File.WriteAllBytes(path, input);
+        var tree = new RootfsTree();
+        try
+        {
+            BaseRootfsLoader.Load(tree, path, Path.Combine(work, "spool"), _ => { });
+            _ = tree.Sorted();
+        }
+        catch (OciBundleException)
+        {
+        }
+    }
+
+    /// <summary>OciSeccompProfile as a file: parsed, checked, then rendered for every architecture with no and with every capability.</summary>
+    public static void Seccomp(byte[] input, string scratch)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        var path = Path.Combine(Fresh(scratch), "profile.json");
+        File.WriteAllBytes(path, input);
+        var diagnostics = new DiagnosticBag();
+        if (SeccompProfileLoader.Load("profile.json", path, null, diagnostics) is not { } loaded
+            || !SeccompProfileValidator.Check(loaded.Document, loaded.Source, diagnostics))
+        {
+            return;
+        }
+
+        string[] everyCapability = [.. loaded.Document.Syscalls?.SelectMany(s => (s.Includes?.Caps ?? []).Concat(s.Excludes?.Caps ?? [])) ?? []];
+        foreach (var architecture in TargetArchitecture.All)
+        {
+            foreach (var granted in new[] { [], everyCapability })
+            {
+                var spec = new RuntimeSpec();
+                spec.Linux.Seccomp = SeccompRenderer.Render(loaded.Document, architecture, granted);
+                _ = SpecJson.Serialize(spec);
+            }
+        }
+    }
+
+    /// <summary>
+    /// OciPluginConfig as a file: imported into a request, built into a spec, checked, and
+    /// written back as a plugin config.json when it passes, as <c>BundleGenerator</c> does.
+    /// </summary>
+    public static void Plugin(byte[] input, string scratch)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        var work = Fresh(scratch);
+        File.WriteAllBytes(Path.Combine(work, "config.json"), input);
+        var diagnostics = new DiagnosticBag();
+        var request = PluginConfigImport.Merge(new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.PluginConfig, "config.json"), diagnostics);
+        var reader = new RequestReader(request, diagnostics);
+        var spec = SpecBuilder.Build(request, diagnostics);
+        SpecRules.Check(spec, reader);
+        PluginRules.Check(spec, reader);
+        if (!diagnostics.HasErrors)
+        {
+            _ = SpecJson.Serialize(spec);
+            _ = PluginConfigWriter.Write(reader, spec);
+        }
+    }
+
+    /// <summary>
+    /// An ELF file in the rootfs: the machine check of the entrypoint, and the loader's view the
+    /// shared-library collector reads. <see cref="ElfFormatException"/> is that reader's coded
+    /// outcome: the collector reports it as a warning (OCIB3055).
+    /// </summary>
+    public static void Elf(byte[] input, string scratch)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        _ = Validation.Elf.TryReadMachine(input, out _);
+        var path = Path.Combine(Fresh(scratch), "program");
+        File.WriteAllBytes(path, input);
+        try
+        {
+            if (ElfReader.Read(path) is { } elf)
+            {
+                _ = elf.IsDynamic;
+            }
+        }
+        catch (ElfFormatException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The rootfs's /etc/passwd and /etc/group, read by <see cref="AccountResolver"/> to resolve
+    /// OciUser and OciAdditionalGroup names. The input is the passwd file, a NUL byte, then the
+    /// group file (no NUL: the same bytes for both). Names are looked up twice: fixed ones, and the
+    /// first name each file holds, so lookups that succeed are covered too.
+    /// </summary>
+    public static void Passwd(byte[] input, string scratch)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        var split = Array.IndexOf(input, (byte)0);
+        var passwd = split < 0 ? input : input[..split];
+        var group = split < 0 ? input : input[(split + 1)..];
+        var work = Fresh(scratch);
+        var tree = new RootfsTree();
+        tree.Add(new RootfsEntry { Path = "etc/passwd", Type = RootfsEntryType.RegularFile, Mode = 0b110_100_100, SourcePath = Spool(work, "passwd", passwd), Size = passwd.Length });
+        tree.Add(new RootfsEntry { Path = "etc/group", Type = RootfsEntryType.RegularFile, Mode = 0b110_100_100, SourcePath = Spool(work, "group", group), Size = group.Length });
+
+        Resolve(tree, "nobody:nogroup", ["adm", "wheel", "0"]);
+        var firstUser = FirstName(passwd);
+        var firstGroup = FirstName(group);
+        if (AccountNames.IsName(firstUser) && AccountNames.IsName(firstGroup))
+        {
+            Resolve(tree, firstUser, [firstGroup]);
+            Resolve(tree, $"{firstUser}:{firstGroup}", [firstGroup, "1"]);
+        }
+    }
+
+    private static void Resolve(RootfsTree tree, string user, string[] groups)
+    {
+        var request = new BundleRequest().With(SurfaceNames.User, user);
+        foreach (var group in groups)
+        {
+            request.WithItem(SurfaceNames.AdditionalGroup, group);
+        }
+
+        var diagnostics = new DiagnosticBag();
+        var spec = new RuntimeSpec();
+        try
+        {
+            AccountResolver.Resolve(new RequestReader(request, diagnostics), spec, tree);
+        }
+        catch (OciBundleException)
+        {
+        }
+    }
+
+    private static string FirstName(byte[] file)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(file);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? "" : text[..colon];
+    }
+
+    private static string Spool(string work, string name, byte[] bytes)
+    {
+        var path = Path.Combine(work, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    /// <summary>An empty folder for one input under <paramref name="scratch"/>, so nothing one input left behind changes the next run.</summary>
+    private static string Fresh(string scratch)
+    {
+        var work = Path.Combine(scratch, "input");
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        Directory.CreateDirectory(work);
+        return work;
+    }
+}
