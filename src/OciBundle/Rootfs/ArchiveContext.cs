@@ -31,10 +31,10 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
                 AddHardLink(entry, path);
                 return;
             case TarMemberKind.CharacterDevice or TarMemberKind.BlockDevice or TarMemberKind.Fifo:
-                warn?.Invoke(Diagnostic.Warning(Messages.ArchiveEntrySkipped, null, archivePath, entry.Name, entry.KindName));
+                warn?.Invoke(Diagnostic.Warning(Messages.ArchiveEntrySkipped, null, archivePath, Shown(entry.Name), entry.KindName));
                 return;
             default:
-                throw new OciBundleException(Diagnostic.Error(Messages.UnsupportedArchiveEntry, null, archivePath, entry.Name, entry.KindName));
+                throw new OciBundleException(Diagnostic.Error(Messages.UnsupportedArchiveEntry, null, archivePath, Shown(entry.Name), entry.KindName));
         }
     }
 
@@ -67,7 +67,7 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
         {
             // The reader turns its own failures into coded errors, so this is the spool's side: a full disk, most often.
             throw new OciBundleException(Diagnostic.Error(
-                Messages.WriteFailed, null, spoolDirectory, $"{e.Message.TrimEnd('.')} (while copying '{entry.Name}' of OciBaseRootfs '{archivePath}' to the spool folder)"), e);
+                Messages.WriteFailed, null, spoolDirectory, $"{e.Message.TrimEnd('.')} (while copying '{Shown(entry.Name)}' of OciBaseRootfs '{archivePath}' to the spool folder)"), e);
         }
 
         tree.Add(Entry(entry, path, RootfsEntryType.RegularFile) with { SourcePath = spool, Size = entry.Size });
@@ -75,10 +75,10 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
 
     private void AddHardLink(TarMember entry, string path)
     {
-        var target = SafePath(entry.LinkName, entry.Name, "is a hard link to '" + entry.LinkName + "', which ");
+        var target = SafePath(entry.LinkName, entry.Name, "is a hard link to '" + Shown(entry.LinkName) + "', which ");
         if (!tree.TryGet(target, out var existing) || target.Length == 0)
         {
-            throw new OciBundleException(Diagnostic.Error(Messages.LinkLeavesTree, null, origin, entry.Name, entry.LinkName));
+            throw new OciBundleException(Diagnostic.Error(Messages.LinkLeavesTree, null, origin, Shown(entry.Name), Shown(entry.LinkName)));
         }
 
         switch (existing.Type)
@@ -98,7 +98,7 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
                 tree.Add(existing with { Path = path, Origin = origin }); // a hard link to a link is that link again
                 return;
             default:
-                throw Unsafe(entry.Name, $"is a hard link to the folder '{entry.LinkName}'");
+                throw Unsafe(entry.Name, $"is a hard link to the folder '{Shown(entry.LinkName)}'");
         }
     }
 
@@ -129,5 +129,8 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
     }
 
     private OciBundleException Unsafe(string entryName, string why) =>
-        new(Diagnostic.Error(Messages.UnsafeArchiveEntry, null, archivePath, entryName, why));
+        new(Diagnostic.Error(Messages.UnsafeArchiveEntry, null, archivePath, Shown(entryName), why));
+
+    /// <summary>A name for a message: control characters (a newline could forge a log line) shown as \xNN.</summary>
+    private static string Shown(string name) => TarStreamReader.Display(System.Text.Encoding.UTF8.GetBytes(name), int.MaxValue);
 }

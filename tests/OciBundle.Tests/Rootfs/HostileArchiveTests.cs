@@ -329,6 +329,16 @@ public sealed class HostileArchiveTests : IDisposable
         Assert.Equal(["cafe\u0301", "café", "caf\uFFFD"], tree.Sorted().Select(e => e.Path).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void A_name_with_a_newline_cannot_forge_a_line_in_the_build_log()
+    {
+        var error = Read(new RawTar().File("../x\nerror OCIB9999: forged").End());
+
+        Assert.Equal("OCIB3003", error.Code);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("'../x\\x0aerror OCIB9999: forged'", error.Message, StringComparison.Ordinal);
+    }
+
     // Class 4: the uncompressed size is capped, and a full spool is a write failure.
     [Fact]
     public void A_gzip_bomb_stops_at_the_size_cap_before_its_data_is_spooled()
