@@ -28,7 +28,7 @@ public class SpecBuilderTests
     public void Defaults_are_the_secure_runc_shape()
     {
         var spec = BuildClean(RequestBuilder.Defaults());
-        Assert.Equal("1.0.2", spec.OciVersion);
+        Assert.Equal("1.1.0", spec.OciVersion);
         Assert.Equal("rootfs", spec.Root.Path);
         Assert.False(spec.Root.Readonly);
         Assert.False(spec.Process.Terminal);
@@ -186,7 +186,7 @@ public class SpecBuilderTests
     [Fact]
     public void Spec_version_can_be_chosen()
     {
-        Assert.Equal("1.1.0", BuildClean(RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, "1.1.0")).OciVersion);
+        Assert.Equal("1.2.0", BuildClean(RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, "1.2.0")).OciVersion);
     }
 
     [Fact]
@@ -325,7 +325,7 @@ public class SpecBuilderTests
         var text = System.Text.Encoding.UTF8.GetString(first);
         Assert.DoesNotContain("\r", text);
         Assert.EndsWith("}\n", text);
-        Assert.Contains("\"ociVersion\": \"1.0.2\"", text);
+        Assert.Contains("\"ociVersion\": \"1.1.0\"", text);
         Assert.Contains("\"noNewPrivileges\": true", text);
         Assert.Contains("\"cwd\": \"/grüße\"", text);
         Assert.DoesNotContain("null", text);
