@@ -30,10 +30,23 @@ internal static class Docker
     /// <summary>A name no other test or earlier run uses (plugins live in the daemon, not in the test's folder).</summary>
     public static string UniqueName(string prefix) => $"ocib-e2e-{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
 
+    /// <summary>Every docker call's result, one line each, which .ci/run prints into the CI log after the tests.</summary>
+    private static readonly string StepLog = Path.Combine(Repository.Root, "artifacts", "e2e-docker.log");
+
+    private static readonly Lock StepLogLock = new();
+
     public static ProcessResult Run(ITestOutputHelper output, params string[] args)
     {
         var result = ProcessResult.Run("docker", args, timeout: CallTimeout);
-        output.WriteLine($"$ docker {string.Join(' ', args)}  → exit {result.ExitCode}");
+        var line = $"$ docker {string.Join(' ', args)}  → exit {result.ExitCode}";
+        output.WriteLine(line);
+        lock (StepLogLock)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(StepLog)!);
+            var firstError = result.ExitCode == 0 ? "" : "  " + result.StdErr.Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim();
+            File.AppendAllText(StepLog, line + firstError + "\n");
+        }
+
         if (result.All.Trim() is { Length: > 0 } text)
         {
             output.WriteLine(text.Length > 2000 ? text[..2000] + " …" : text);
