@@ -38,7 +38,7 @@ internal static class Docker
     public static ProcessResult Run(ITestOutputHelper output, params string[] args)
     {
         var result = ProcessResult.Run("docker", args, timeout: CallTimeout);
-        var line = $"$ docker {string.Join(' ', args)}  → exit {result.ExitCode}";
+        var line = $"$ docker {string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a))}  → exit {result.ExitCode}";
         output.WriteLine(line);
         lock (StepLogLock)
         {

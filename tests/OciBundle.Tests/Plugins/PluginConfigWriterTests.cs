@@ -184,7 +184,7 @@ public sealed class PluginConfigWriterTests : IDisposable
     }
 
     [Fact]
-    public void A_files_dev_mount_keeps_its_place_among_the_files_mounts()
+    public void Every_list_keeps_the_files_order_and_a_dev_mount_its_place()
     {
         var path = _temp.Combine("order.json");
         File.WriteAllText(path, """
@@ -194,11 +194,15 @@ public sealed class PluginConfigWriterTests : IDisposable
                 { "destination": "/dev/shm", "type": "tmpfs", "source": "tmpfs" },
                 { "destination": "/b", "type": "bind", "source": "/srv/b", "options": ["rbind"] },
                 { "destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue" } ],
-              "linux": { "devices": [ { "path": "/dev/fuse" }, { "path": "/dev/null" } ] } }
+              "env": [ { "name": "B", "value": "1" }, { "name": "A", "value": "2" } ],
+              "linux": { "capabilities": ["CAP_SYS_PTRACE", "CAP_NET_ADMIN", "CAP_IPC_LOCK"],
+                         "devices": [ { "path": "/dev/fuse" }, { "path": "/dev/null" } ] } }
             """);
         var (config, _, _) = Write(PluginFixture.Request().With(SurfaceNames.PluginConfig, path));
 
         Assert.Equal(["/a", "/dev/shm", "/b", "/dev/mqueue"], config.GetProperty("Mounts").EnumerateArray().Select(m => m.GetProperty("Destination").GetString()));
         Assert.Equal(["/dev/fuse", "/dev/null"], config.GetProperty("Linux").GetProperty("Devices").EnumerateArray().Select(m => m.GetProperty("Path").GetString()));
+        Assert.Equal(["CAP_SYS_PTRACE", "CAP_NET_ADMIN", "CAP_IPC_LOCK"], Strings(config.GetProperty("Linux").GetProperty("Capabilities")));
+        Assert.Equal(["B", "A"], config.GetProperty("Env").EnumerateArray().Select(e => e.GetProperty("Name").GetString()));
     }
 }
