@@ -151,7 +151,7 @@ public static class PluginConfigImport
                 var setting = Setting(entry, path);
                 if (file.String(entry, path, "Value") is not { } value)
                 {
-                    if (PluginVocabulary.SplitSettable(setting.FirstOrDefault(m => m.Item1 == "Settable").Item2).Contains("value"))
+                    if (setting.Any(m => m is ("Settable", var fields) && PluginVocabulary.SplitSettable(fields).Contains("value")))
                     {
                         Add(SurfaceNames.EnvironmentVariable, name, path, setting);
                     }

@@ -223,6 +223,20 @@ public class SpecBuilderTests
         Assert.Equal("OCIB1021", ErrorCode(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/data", ("Source", "/srv"), ("Mode", "rx"))));
     }
 
+    /// <summary>runc mounts type none as a bind only with a bind option; otherwise the kernel says "no such device" (found by runtime-tools).</summary>
+    [Theory]
+    [InlineData("rw", "OCIB1086")]
+    [InlineData(null, "OCIB1086")]
+    [InlineData("ro,nosuid", "OCIB1086")]
+    [InlineData("rbind,ro", null)]
+    [InlineData("bind", null)]
+    public void A_none_mount_without_a_bind_option_is_OCIB1086(string? options, string? code)
+    {
+        (string, string)[] metadata = options is null ? [("Source", "/srv"), ("Type", "none")] : [("Source", "/srv"), ("Type", "none"), ("Options", options)];
+        var (_, diagnostics) = Build(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/data", metadata));
+        Assert.Equal(code, diagnostics.Items.SingleOrDefault()?.Code);
+    }
+
     [Fact]
     public void Masked_and_readonly_paths_come_from_their_items()
     {
