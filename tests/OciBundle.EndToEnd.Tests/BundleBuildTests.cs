@@ -23,7 +23,7 @@ public sealed class BundleBuildTests(SdkFeed feed, ITestOutputHelper output)
         Assert.True(check.ExitCode == 0, check.All);
 
         using var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json")));
-        Assert.Equal("1.0.2", config.RootElement.GetProperty("ociVersion").GetString());
+        Assert.Equal("1.1.0", config.RootElement.GetProperty("ociVersion").GetString());
         Assert.Equal("rootfs", config.RootElement.GetProperty("root").GetProperty("path").GetString());
 
         if (!Runc.Usable(output))

@@ -81,6 +81,8 @@ public sealed partial class GeneratedProjectsTests(SdkFeed feed, ITestOutputHelp
             if (bundleBuilt)
             {
                 built++;
+                // For the schema and runtime-tools checks after the tests (.ci/run): random but valid bundles.
+                ConfigCollection.Keep(Path.Combine(project.Output!, "config.json"), "generated-" + Path.GetFileName(project.Directory));
             }
             else if (codes.Any(c => c.StartsWith("OCIB", StringComparison.Ordinal)))
             {

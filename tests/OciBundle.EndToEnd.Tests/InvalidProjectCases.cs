@@ -130,6 +130,8 @@ internal static class InvalidProjectCases
         new("2002-hostname-without-uts", "OCIB2002") { Properties = "<OciHostname>web</OciHostname>", Items = """<OciNamespace Remove="uts" />""", Needle = "<OciHostname>" },
         new("2003-mapping-without-user-namespace", "OCIB2003") { Items = """<OciUidMapping Include="0" HostID="100000" Size="65536" />""", Needle = "<OciUidMapping" },
         new("2004-user-namespace-without-mapping", "OCIB2004") { Properties = "<OciUserNamespace>true</OciUserNamespace>", Needle = "<OciUserNamespace>" },
+        new("1086-none-mount-without-bind", "OCIB1086") { Items = """<OciMount Include="/data" Source="/srv/data" Type="none" Options="rw" />""", Needle = "<OciMount" },
+        new("2010-spec-version-older-than-its-fields", "OCIB2010") { Properties = "<OciSpecVersion>1.0.2</OciSpecVersion>", Needle = "<OciSpecVersion>" },
         new("2050-swap-below-limit", "OCIB2050") { Properties = "<OciMemoryLimit>1Gi</OciMemoryLimit>\n<OciMemorySwap>512Mi</OciMemorySwap>", Needle = "<OciMemorySwap>" },
         new("2051-reservation-above-limit", "OCIB2051") { Properties = "<OciMemoryLimit>256Mi</OciMemoryLimit>\n<OciMemoryReservation>512Mi</OciMemoryReservation>", Needle = "<OciMemoryReservation>" },
         new("2052-cpus-and-quota", "OCIB2052") { Properties = "<OciCpus>1.5</OciCpus>\n<OciCpuQuota>50000</OciCpuQuota>", Needle = "<OciCpuQuota>" },

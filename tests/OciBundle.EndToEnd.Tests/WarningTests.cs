@@ -11,6 +11,7 @@ public sealed class WarningTests(SdkFeed feed)
 
     private static readonly IReadOnlyList<InvalidProject> Cases =
     [
+        new("warn-1085-annotation-key", "OCIB1085") { Items = """<OciAnnotation Include="team" Value="payments" />""", Needle = "<OciAnnotation" },
         new("warn-2080-privileged", "OCIB2080") { Properties = "<OciPrivileged>true</OciPrivileged>", Needle = "<OciPrivileged>" },
         new("warn-2081-host-pid", "OCIB2081") { Properties = HostPid, Needle = "<OciHostPid>" },
         new("warn-2081-host-network-in-directory-build-props", "OCIB2081")

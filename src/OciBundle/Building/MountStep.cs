@@ -56,6 +56,15 @@ public static class MountStep
                 options.Insert(0, "rbind");
             }
 
+            // runc hands type "none" to mount(2) as a file system name unless a bind option makes
+            // it a bind (as Docker writes it); the kernel knows no "none" and the container fails
+            // to start ("no such device"). runtime-tools found these (docs/reliability.md).
+            if (type == "none" && !options.Contains("bind") && !options.Contains("rbind"))
+            {
+                reader.Diagnostics.Error(Messages.NoneMountWithoutBind, item.Location, destination, options.Count > 0 ? string.Join(',', options) : "none");
+                continue;
+            }
+
             var mode = item.Get("Mode");
             if (mode is not null)
             {

@@ -73,6 +73,11 @@ public static class ProcessStep
                 continue;
             }
 
+            if (Plugins.PluginVocabulary.HasNoDefault(item))
+            {
+                continue; // a plugin setting with no default: set by `docker plugin set`, or not at all
+            }
+
             if (value.Contains('\0'))
             {
                 reader.Diagnostics.Error(Messages.NulByte, item.Location, $"{SurfaceNames.EnvironmentVariable} '{name}'", value.Replace('\0', '?'));

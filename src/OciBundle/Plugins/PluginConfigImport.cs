@@ -145,17 +145,28 @@ public static class PluginConfigImport
                     continue;
                 }
 
-                // Docker leaves a variable without a value out of the environment (and so out of ours).
+                // Docker leaves a variable without a value out of the environment. A settable one is
+                // still a setting (`docker plugin set P NAME=…`): keep it, without Value, which means
+                // "no default" (PluginVocabulary.HasNoDefault). One nobody can set is of no use: drop it.
+                var setting = Setting(entry, path);
                 if (file.String(entry, path, "Value") is not { } value)
                 {
+                    if (setting.Any(m => m is ("Settable", var fields) && PluginVocabulary.SplitSettable(fields).Contains("value")))
+                    {
+                        Add(SurfaceNames.EnvironmentVariable, name, path, setting);
+                    }
+
                     continue;
                 }
 
-                Add(SurfaceNames.EnvironmentVariable, name, path, [("Value", value), .. Setting(entry, path)]);
+                Add(SurfaceNames.EnvironmentVariable, name, path, [("Value", value), .. setting]);
             }
         }
 
-        /// <summary>args.value become OciArgs items; the args setting's name, description and settable ride on each.</summary>
+        /// <summary>
+        /// args.value become OciArgs items; the setting's name, description and settable become
+        /// internal properties (PluginArgs), so they are kept when the list is empty.
+        /// </summary>
         private void ReadArgs(JsonElement root, JsonPath at)
         {
             if (file.Object(root, at, "Args") is not { } member)
@@ -165,15 +176,17 @@ public static class PluginConfigImport
 
             var (obj, path) = member;
 
-            var setting = Setting(obj, path);
-            if (file.String(obj, path, "Name") is { Length: > 0 } name)
+            Property(PluginArgs.NameProperty, obj, path, "Name");
+            Property(PluginArgs.DescriptionProperty, obj, path, "Description");
+            var settable = file.Strings(obj, path, "Settable").ToList();
+            if (settable.Count > 0)
             {
-                setting = [("Name", name), .. setting];
+                _properties[PluginArgs.SettableProperty] = (string.Join(',', settable.Select(s => s.Value)), settable[0].Path);
             }
 
             foreach (var (arg, argPath) in file.Strings(obj, path, "Value"))
             {
-                Add(SurfaceNames.Args, arg, argPath, setting);
+                Add(SurfaceNames.Args, arg, argPath);
             }
         }
 

@@ -52,12 +52,12 @@ public static class PluginConfigWriter
 
     private static void WriteArgs(Utf8JsonWriter json, RequestReader reader)
     {
-        var args = reader.Items(SurfaceNames.Args);
+        var setting = PluginArgs.Setting(reader);
         json.WriteStartObject("Args");
-        json.WriteString("Description", args.Select(a => a.Get("Description")).FirstOrDefault(d => d is not null) ?? "");
-        json.WriteString("Name", args.Select(a => a.Get("Name")).FirstOrDefault(n => n is not null) ?? "");
-        Strings(json, "Settable", PluginVocabulary.SplitSettable(args.Select(a => a.Get("Settable")).FirstOrDefault(s => s is not null)));
-        Strings(json, "Value", args.Select(a => a.ItemSpec));
+        json.WriteString("Description", setting?.Get("Description") ?? "");
+        json.WriteString("Name", setting?.Get("Name") ?? "");
+        Strings(json, "Settable", PluginVocabulary.SplitSettable(setting?.Get("Settable")));
+        Strings(json, "Value", reader.Items(SurfaceNames.Args).Select(a => a.ItemSpec));
         json.WriteEndObject();
     }
 
@@ -71,7 +71,14 @@ public static class PluginConfigWriter
             json.WriteString("Description", item.Get("Description") ?? "");
             json.WriteString("Name", item.ItemSpec);
             Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
-            json.WriteString("Value", item.Metadata.TryGetValue("Value", out var value) ? value : "");
+            if (PluginVocabulary.HasNoDefault(item))
+            {
+                json.WriteNull("Value"); // Docker's *string: no default, the variable is left out until set
+            }
+            else
+            {
+                json.WriteString("Value", item.Metadata.TryGetValue("Value", out var value) ? value : "");
+            }
             json.WriteEndObject();
         }
 
@@ -98,7 +105,7 @@ public static class PluginConfigWriter
         json.WriteBoolean("AllowAllDevices", reader.Bool(SurfaceNames.AllowAllDevices, false));
         Strings(json, "Capabilities", (spec.Process.Capabilities?.Bounding ?? []).Where(c => !PluginVocabulary.DockerDefaultCapabilities.Contains(c)));
         json.WriteStartArray("Devices");
-        foreach (var item in Effective(reader.Items(SurfaceNames.Device), i => i.ItemSpec.Trim()).Where(i => !i.IsDefault))
+        foreach (var item in Effective(reader.Items(SurfaceNames.Device).Where(i => !i.IsDefault), i => i.ItemSpec.Trim()))
         {
             json.WriteStartObject();
             json.WriteString("Description", item.Get("Description") ?? "");
@@ -116,7 +123,7 @@ public static class PluginConfigWriter
     private static void WriteMounts(Utf8JsonWriter json, RequestReader reader, RuntimeSpec spec)
     {
         json.WriteStartArray("Mounts");
-        foreach (var item in Effective(reader.Items(SurfaceNames.Mount), i => i.ItemSpec.Trim()).Where(i => !i.IsDefault))
+        foreach (var item in Effective(reader.Items(SurfaceNames.Mount).Where(i => !i.IsDefault), i => i.ItemSpec.Trim()))
         {
             var destination = item.ItemSpec.Trim();
             var mount = spec.Mounts.FirstOrDefault(m => m.Destination == destination);
@@ -126,14 +133,9 @@ public static class PluginConfigWriter
             json.WriteString("Name", item.Get("Name") ?? "");
             Strings(json, "Options", mount?.Options ?? []);
             Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
-            if (item.Get("Source") is { } source)
-            {
-                json.WriteString("Source", source);
-            }
-            else
-            {
-                json.WriteNull("Source"); // Docker's *string: to be set by the user
-            }
+            // Docker's *string must not be null: `docker plugin set P NAME.source=…` refuses a null
+            // source ("Plugin config has no mount source"), and so does enable. Empty means "to be set".
+            json.WriteString("Source", item.Get("Source") ?? "");
 
             json.WriteString("Type", mount?.Type ?? item.Get("Type") ?? "");
             json.WriteEndObject();
@@ -153,7 +155,11 @@ public static class PluginConfigWriter
         json.WriteEndArray();
     }
 
-    /// <summary>One item per key, the last given, in the order the keys first appeared (as ProcessStep orders variables).</summary>
-    private static IEnumerable<RequestItem> Effective(IReadOnlyList<RequestItem> items, Func<RequestItem, string> key) =>
+    /// <summary>
+    /// One item per key, the last given, in the order the keys first appeared (as ProcessStep orders
+    /// variables). Callers drop the SDK's default items first: a file's /dev/shm mount that replaces
+    /// the default one would otherwise take the default's place, ahead of the file's other mounts.
+    /// </summary>
+    private static IEnumerable<RequestItem> Effective(IEnumerable<RequestItem> items, Func<RequestItem, string> key) =>
         items.GroupBy(key, StringComparer.Ordinal).Select(g => g.Last());
 }

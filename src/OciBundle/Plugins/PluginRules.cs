@@ -164,12 +164,10 @@ public static partial class PluginRules
             yield return new Setting("device", SurfaceNames.Device, item.ItemSpec.Trim(), item.Get("Name"), item);
         }
 
-        // The args are one setting: its name, description and settable ride on the OciArgs items (the first given counts).
-        var args = reader.Items(SurfaceNames.Args);
-        if (args.Count > 0)
+        // The args are one setting, even with no values (see PluginArgs).
+        if (PluginArgs.Setting(reader) is { } args)
         {
-            var carrier = args.FirstOrDefault(a => a.Get("Settable") is not null) ?? args.FirstOrDefault(a => a.Get("Name") is not null) ?? args[0];
-            yield return new Setting("args", SurfaceNames.Args, carrier.ItemSpec, args.Select(a => a.Get("Name")).FirstOrDefault(n => n is not null), carrier);
+            yield return new Setting("args", SurfaceNames.Args, args.ItemSpec, args.Get("Name"), args);
         }
     }
 

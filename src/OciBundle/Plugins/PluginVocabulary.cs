@@ -1,3 +1,5 @@
+using OciBundle.Building;
+
 namespace OciBundle.Plugins;
 
 /// <summary>The fixed words of Docker's managed-plugin format (moby's api/types/plugin.go and plugin/v2).</summary>
@@ -31,6 +33,16 @@ public static class PluginVocabulary
         ["mount"] = "source",
         ["device"] = "path",
     };
+
+    /// <summary>
+    /// An OciEnvironmentVariable whose value users set (Settable has value) and that gives no Value:
+    /// a setting with no default. It is left out of process.env (as Docker leaves out a variable
+    /// whose value is null) and written to the plugin config with "Value": null. MSBuild does not
+    /// tell an empty metadata value from a missing one, so an empty Value counts as none.
+    /// </summary>
+    public static bool HasNoDefault(RequestItem variable) =>
+        (!variable.Metadata.TryGetValue("Value", out var value) || value.Length == 0)
+        && SplitSettable(variable.Get("Settable")).Contains("value");
 
     /// <summary>Settable metadata: field names separated by ',' or ';' (MSBuild lists), lower case as Docker compares them.</summary>
     public static IReadOnlyList<string> SplitSettable(string? text) =>

@@ -7,7 +7,7 @@ namespace OciBundle.Spec;
 
 public sealed class RuntimeSpec
 {
-    public string OciVersion { get; set; } = "1.0.2";
+    public string OciVersion { get; set; } = Building.GeneralStep.DefaultSpecVersion;
 
     public Process Process { get; set; } = new();
 

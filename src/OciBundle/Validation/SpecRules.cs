@@ -21,6 +21,7 @@ public static class SpecRules
         CheckPathsNeedMountNamespace(spec, reader);
         CheckMountsIntoProc(spec, reader);
         CheckAmbientCapabilities(spec, reader);
+        SpecVersionRules.Check(spec, reader);
         WarnAboutRiskyChoices(spec, reader);
     }
 

@@ -1,4 +1,5 @@
 using OciBundle.Building;
+using OciBundle.Diagnostics;
 
 namespace OciBundle.Tests.Building;
 
@@ -11,9 +12,9 @@ public class AnnotationStepTests
             .WithItem(SurfaceNames.Annotation, "com.example.team", ("Value", "payments"))
             .WithItem(SurfaceNames.Annotation, "Com.Example.Build", ("Value", "42"))
             .WithItem(SurfaceNames.Annotation, "io.kubernetes.cri.container-type", ("Value", "container"))
-            .WithItem(SurfaceNames.Annotation, "empty");
+            .WithItem(SurfaceNames.Annotation, "com.example.empty");
         SpecFixture.Equal(
-            """{ "Com.Example.Build": "42", "com.example.team": "payments", "empty": "", "io.kubernetes.cri.container-type": "container" }""",
+            """{ "Com.Example.Build": "42", "com.example.empty": "", "com.example.team": "payments", "io.kubernetes.cri.container-type": "container" }""",
             SpecFixture.Json(request).GetProperty("annotations"));
     }
 
@@ -41,6 +42,31 @@ public class AnnotationStepTests
     public void NUL_in_a_key_or_value_is_OCIB1019()
     {
         Assert.Equal(["OCIB1019"], SpecFixture.Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Annotation, "a\0b", ("Value", "x"))));
-        Assert.Equal(["OCIB1019"], SpecFixture.Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Annotation, "a", ("Value", "x\0"))));
+        Assert.Equal(["OCIB1019"], SpecFixture.Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Annotation, "com.example.a", ("Value", "x\0"))));
+    }
+
+    [Theory]
+    [InlineData("team", "com.example.team")]
+    [InlineData("x/y", "com.example.x-y")]
+    [InlineData("com.example.", "com.example.com-example")]
+    [InlineData(".com.example", "com.example.com-example")]
+    [InlineData("1com.example", "com.example.1com-example")]
+    [InlineData("com.example_team.key", "com.example.com-example-team-key")]
+    public void A_key_not_in_reverse_domain_notation_is_warning_OCIB1085_and_still_written(string key, string suggestion)
+    {
+        var (spec, diagnostics) = SpecFixture.Diagnose(RequestBuilder.Defaults().WithItem(SurfaceNames.Annotation, key, ("Value", "x")));
+        var warning = Assert.Single(diagnostics);
+        Assert.Equal(("OCIB1085", DiagnosticSeverity.Warning), (warning.Code, warning.Severity));
+        Assert.Contains($"such as {suggestion}.", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("x", spec.Annotations![key]);
+    }
+
+    [Theory]
+    [InlineData("com.example.team")]
+    [InlineData("io.kubernetes.cri-o.userns-mode")]
+    [InlineData("Com.Example.Build2")]
+    public void A_reverse_domain_key_is_clean(string key)
+    {
+        Assert.Empty(SpecFixture.Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Annotation, key, ("Value", "x"))));
     }
 }

@@ -28,7 +28,7 @@ public class SpecBuilderTests
     public void Defaults_are_the_secure_runc_shape()
     {
         var spec = BuildClean(RequestBuilder.Defaults());
-        Assert.Equal("1.0.2", spec.OciVersion);
+        Assert.Equal("1.1.0", spec.OciVersion);
         Assert.Equal("rootfs", spec.Root.Path);
         Assert.False(spec.Root.Readonly);
         Assert.False(spec.Process.Terminal);
@@ -186,7 +186,7 @@ public class SpecBuilderTests
     [Fact]
     public void Spec_version_can_be_chosen()
     {
-        Assert.Equal("1.1.0", BuildClean(RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, "1.1.0")).OciVersion);
+        Assert.Equal("1.2.0", BuildClean(RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, "1.2.0")).OciVersion);
     }
 
     [Fact]
@@ -221,6 +221,20 @@ public class SpecBuilderTests
     {
         Assert.Equal("OCIB1013", ErrorCode(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "data", ("Source", "/srv"))));
         Assert.Equal("OCIB1021", ErrorCode(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/data", ("Source", "/srv"), ("Mode", "rx"))));
+    }
+
+    /// <summary>runc mounts type none as a bind only with a bind option; otherwise the kernel says "no such device" (found by runtime-tools).</summary>
+    [Theory]
+    [InlineData("rw", "OCIB1086")]
+    [InlineData(null, "OCIB1086")]
+    [InlineData("ro,nosuid", "OCIB1086")]
+    [InlineData("rbind,ro", null)]
+    [InlineData("bind", null)]
+    public void A_none_mount_without_a_bind_option_is_OCIB1086(string? options, string? code)
+    {
+        (string, string)[] metadata = options is null ? [("Source", "/srv"), ("Type", "none")] : [("Source", "/srv"), ("Type", "none"), ("Options", options)];
+        var (_, diagnostics) = Build(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/data", metadata));
+        Assert.Equal(code, diagnostics.Items.SingleOrDefault()?.Code);
     }
 
     [Fact]
@@ -325,7 +339,7 @@ public class SpecBuilderTests
         var text = System.Text.Encoding.UTF8.GetString(first);
         Assert.DoesNotContain("\r", text);
         Assert.EndsWith("}\n", text);
-        Assert.Contains("\"ociVersion\": \"1.0.2\"", text);
+        Assert.Contains("\"ociVersion\": \"1.1.0\"", text);
         Assert.Contains("\"noNewPrivileges\": true", text);
         Assert.Contains("\"cwd\": \"/grüße\"", text);
         Assert.DoesNotContain("null", text);

@@ -104,6 +104,7 @@ public sealed class PluginConfigWriterTests : IDisposable
     [InlineData("sample-volume-plugin.json")]
     [InlineData("sshfs-docs.json")]
     [InlineData("sshfs-full.json")]
+    [InlineData("settings-without-defaults.json")]
     public void Importing_the_written_config_gives_the_same_spec(string? dataFile)
     {
         var original = dataFile is null ? RichProjectPlugin() : PluginFixture.Importing(dataFile);
@@ -115,5 +116,93 @@ public sealed class PluginConfigWriterTests : IDisposable
 
         Assert.Equal(System.Text.Encoding.UTF8.GetString(spec), System.Text.Encoding.UTF8.GetString(roundTripped));
         Assert.Equal(bytes, again);
+    }
+
+    /// <summary>
+    /// Issue 11, defects 1-3: settings users fill in with `docker plugin set` stay settable. Docker
+    /// refuses `set NAME.source=` on a null mount source, cannot find a dropped variable, and needs
+    /// the args' name even with no default values (DockerPluginTests runs the same through Docker).
+    /// </summary>
+    [Fact]
+    public void Settings_without_defaults_stay_settable_in_file_order()
+    {
+        var (config, _, specBytes) = Write(PluginFixture.Importing("settings-without-defaults.json").With(SurfaceNames.PluginRuntimeSource, "/run/p"));
+
+        var mounts = config.GetProperty("Mounts").EnumerateArray().ToList();
+        Assert.Equal(["/state", "/dev/shm", "/cache"], mounts.Select(m => m.GetProperty("Destination").GetString()));
+        Assert.Equal(JsonValueKind.String, mounts[0].GetProperty("Source").ValueKind);
+        Assert.Equal("", mounts[0].GetProperty("Source").GetString());
+        Assert.Equal("", mounts[2].GetProperty("Source").GetString());
+        Assert.Equal("tmpfs", mounts[1].GetProperty("Source").GetString());
+
+        var env = config.GetProperty("Env").EnumerateArray().ToList();
+        Assert.Equal(["TOKEN", "MODE"], env.Select(e => e.GetProperty("Name").GetString()));
+        Assert.Equal(JsonValueKind.Null, env[0].GetProperty("Value").ValueKind);
+        Assert.Equal("API token, no default", env[0].GetProperty("Description").GetString());
+        Assert.Equal(["value"], Strings(env[0].GetProperty("Settable")));
+        Assert.Equal("fast", env[1].GetProperty("Value").GetString());
+
+        var args = config.GetProperty("Args");
+        Assert.Equal(("opts", "extra options"), (args.GetProperty("Name").GetString(), args.GetProperty("Description").GetString()));
+        Assert.Equal(["value"], Strings(args.GetProperty("Settable")));
+        Assert.Empty(Strings(args.GetProperty("Value")));
+
+        // The runc bundle: no TOKEN (no default), MODE with its default, as Docker starts it before any set.
+        var spec = System.Text.Encoding.UTF8.GetString(specBytes);
+        Assert.DoesNotContain("TOKEN", spec, StringComparison.Ordinal);
+        Assert.Contains("\"MODE=fast\"", spec, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_project_variable_settable_with_no_Value_has_no_default()
+    {
+        var (config, _, specBytes) = Write(PluginFixture.ProjectPlugin()
+            .WithItem(SurfaceNames.EnvironmentVariable, "TOKEN", ("Settable", "value"))
+            .WithItem(SurfaceNames.EnvironmentVariable, "EMPTY")
+            .WithItem(SurfaceNames.EnvironmentVariable, "LEVEL", ("Value", "3"), ("Settable", "value")));
+
+        var env = config.GetProperty("Env").EnumerateArray().ToList();
+        Assert.Equal(["TOKEN", "EMPTY", "LEVEL"], env.Select(e => e.GetProperty("Name").GetString()));
+        Assert.Equal(JsonValueKind.Null, env[0].GetProperty("Value").ValueKind);
+        Assert.Equal("", env[1].GetProperty("Value").GetString()); // not settable: an empty value is a value
+        var spec = System.Text.Encoding.UTF8.GetString(specBytes);
+        Assert.DoesNotContain("TOKEN", spec, StringComparison.Ordinal);
+        Assert.Contains("\"EMPTY=\"", spec, StringComparison.Ordinal);
+        Assert.Contains("\"LEVEL=3\"", spec, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_files_args_setting_survives_the_projects_own_list()
+    {
+        var (config, _, _) = Write(PluginFixture.Importing("settings-without-defaults.json")
+            .With(SurfaceNames.PluginRuntimeSource, "/run/p")
+            .WithItem(SurfaceNames.Args, "--verbose"));
+
+        var args = config.GetProperty("Args");
+        Assert.Equal("opts", args.GetProperty("Name").GetString());
+        Assert.Equal(["--verbose"], Strings(args.GetProperty("Value")));
+    }
+
+    [Fact]
+    public void Every_list_keeps_the_files_order_and_a_dev_mount_its_place()
+    {
+        var path = _temp.Combine("order.json");
+        File.WriteAllText(path, """
+            { "entrypoint": ["/p"], "interface": { "types": ["docker.logdriver/1.0"], "socket": "p.sock" },
+              "mounts": [
+                { "destination": "/a", "type": "bind", "source": "/srv/a", "options": ["rbind"] },
+                { "destination": "/dev/shm", "type": "tmpfs", "source": "tmpfs" },
+                { "destination": "/b", "type": "bind", "source": "/srv/b", "options": ["rbind"] },
+                { "destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue" } ],
+              "env": [ { "name": "B", "value": "1" }, { "name": "A", "value": "2" } ],
+              "linux": { "capabilities": ["CAP_SYS_PTRACE", "CAP_NET_ADMIN", "CAP_IPC_LOCK"],
+                         "devices": [ { "path": "/dev/fuse" }, { "path": "/dev/null" } ] } }
+            """);
+        var (config, _, _) = Write(PluginFixture.Request().With(SurfaceNames.PluginConfig, path));
+
+        Assert.Equal(["/a", "/dev/shm", "/b", "/dev/mqueue"], config.GetProperty("Mounts").EnumerateArray().Select(m => m.GetProperty("Destination").GetString()));
+        Assert.Equal(["/dev/fuse", "/dev/null"], config.GetProperty("Linux").GetProperty("Devices").EnumerateArray().Select(m => m.GetProperty("Path").GetString()));
+        Assert.Equal(["CAP_SYS_PTRACE", "CAP_NET_ADMIN", "CAP_IPC_LOCK"], Strings(config.GetProperty("Linux").GetProperty("Capabilities")));
+        Assert.Equal(["B", "A"], config.GetProperty("Env").EnumerateArray().Select(e => e.GetProperty("Name").GetString()));
     }
 }

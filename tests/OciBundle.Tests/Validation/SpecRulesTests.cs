@@ -94,4 +94,56 @@ public class SpecRulesTests
         Assert.Equal(["OCIB2083"], Codes(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/sys", ("Type", "sysfs"), ("Source", "sysfs"), ("Options", "nosuid,rw"))));
         Assert.Equal(["OCIB2080"], Codes(RequestBuilder.Defaults().With(SurfaceNames.Privileged, "true").WithItem(SurfaceNames.Capability, "sys_admin")));
     }
+
+    [Fact]
+    public void The_default_version_holds_the_default_profiles_errno_fields()
+    {
+        var diagnostics = new DiagnosticBag();
+        var spec = SpecBuilder.Build(RequestBuilder.Defaults(), diagnostics);
+        Assert.Equal("1.1.0", spec.OciVersion);
+        Assert.NotNull(spec.Linux.Seccomp?.DefaultErrnoRet);
+        Assert.Empty(Codes(RequestBuilder.Defaults()));
+    }
+
+    [Theory]
+    [InlineData("1.0.2")]
+    [InlineData("1.0.0")]
+    public void A_pinned_older_version_with_newer_fields_is_OCIB2010_naming_each_field(string version)
+    {
+        var diagnostics = new DiagnosticBag();
+        var request = RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, version);
+        var spec = SpecBuilder.Build(request, diagnostics);
+        SpecRules.Check(spec, new RequestReader(request, diagnostics));
+
+        var messages = diagnostics.Items.Select(d => (d.Code, d.Message)).ToList();
+        Assert.All(messages, m => Assert.Equal("OCIB2010", m.Code));
+        Assert.Contains(messages, m => m.Message.Contains("linux.seccomp.defaultErrnoRet, a field of runtime-spec 1.1.0", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Message.Contains("linux.seccomp.syscalls[].errnoRet, a field of runtime-spec 1.1.0", StringComparison.Ordinal));
+        Assert.All(messages, m => Assert.Contains($"OciSpecVersion is '{version}'", m.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("1.1.0")]
+    [InlineData("1.1.0-rc.1")]
+    [InlineData("1.2.0")]
+    public void A_version_with_the_fields_is_clean(string version)
+    {
+        Assert.Empty(Codes(RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, version)));
+    }
+
+    [Fact]
+    public void An_older_version_without_newer_fields_is_clean()
+    {
+        Assert.Equal(["OCIB2090"], Codes(RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, "1.0.2").With(SurfaceNames.SeccompProfile, "unconfined")));
+    }
+
+    [Theory]
+    [InlineData("1.0.2", "1.0.2")]
+    [InlineData("1.1.0-rc.1", "1.1.0")]
+    [InlineData("1.0", null)]
+    [InlineData("1.0.2.3", null)]
+    public void Versions_compare_by_release(string text, string? expected)
+    {
+        Assert.Equal(expected, SpecVersionRules.Parse(text)?.ToString(3));
+    }
 }
