@@ -96,7 +96,7 @@ public sealed record ActivateResponse(IReadOnlyList<string> Implements);
 
 public sealed record NameRequest(string Name);
 
-public sealed record CreateRequest(string Name, Dictionary<string, string>? Opts);
+public sealed record CreateRequest(string Name, Dictionary<string, string>? Opts = null);
 
 public sealed record MountRequest(string Name, string ID);
 
