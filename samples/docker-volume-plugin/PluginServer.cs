@@ -101,9 +101,20 @@ public sealed class PluginServer(string socketPath, Func<string, byte[], PluginR
         }
 
         var body = await reader.ReadBodyAsync(contentLength, stop);
-        var response = method == "POST"
-            ? handle(path, body)
-            : ErrorResponseOf(405, $"{method} is not supported; the plugin protocol uses POST");
+        PluginResponse response;
+        try
+        {
+            response = method == "POST"
+                ? handle(path, body)
+                : ErrorResponseOf(405, $"{method} is not supported; the plugin protocol uses POST");
+        }
+        catch (Exception e)
+        {
+            // A defect in a handler: tell Docker and the log, and keep serving the other calls.
+            log.WriteLine($"{method} {path} failed: {e}");
+            response = ErrorResponseOf(500, $"internal error: {e.Message}");
+        }
+
         log.WriteLine($"{method} {path} {response.StatusCode}");
         await AnswerAsync(stream, response, keepAlive, stop);
         return keepAlive;

@@ -205,6 +205,31 @@ public sealed class VolumePluginTests : IDisposable
         Assert.Contains("POST /VolumeDriver.Create 200", log.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_defect_in_a_handler_is_answered_with_500_and_the_server_keeps_serving()
+    {
+        var socket = Path.Combine(_temp, "volume.sock");
+        using var stop = new CancellationTokenSource();
+        var listening = new TaskCompletionSource();
+        var calls = 0;
+        var server = new PluginServer(
+            socket,
+            (_, _) => Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("boom") : new PluginResponse(200, "{}"u8.ToArray()),
+            TextWriter.Null);
+        var running = Task.Run(() => server.RunAsync(stop.Token, listening.SetResult));
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        using (var client = new PluginClient(socket))
+        {
+            var (status, body, _) = await client.PostAsync("/VolumeDriver.List");
+            Assert.Equal((500, "internal error: boom"), (status, body.GetProperty("Err").GetString()));
+            Assert.Equal(200, (await client.PostAsync("/VolumeDriver.List")).Status);
+        }
+
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
     /// <summary>Sends <paramref name="request"/> as it is and reads until the server closes the connection.</summary>
     private static string Raw(string socketPath, string request)
     {
