@@ -58,7 +58,7 @@ public sealed class DockerPluginTests(SdkFeed feed, ITestOutputHelper output)
     [Fact]
     public void Every_settable_field_of_a_built_plugin_is_set_and_Docker_enables_it_from_both_outputs()
     {
-        if (!Docker.Usable(output) || PluginServer.Path(output) is not { } server)
+        if (!Docker.Usable(output) || FixturePluginServer.Path(output) is not { } server)
         {
             return;
         }

@@ -24,7 +24,7 @@ public static class PluginConfigWriter
             WriteArgs(json, reader);
             json.WriteString("Description", reader.String(SurfaceNames.Description) ?? "");
             json.WriteString("Documentation", reader.String(SurfaceNames.DocumentationUrl) ?? "");
-            Strings(json, "Entrypoint", reader.Items(SurfaceNames.Entrypoint).Select(i => i.ItemSpec));
+            Strings(json, "Entrypoint", Entrypoint(reader, spec));
             WriteEnv(json, reader);
             WriteInterface(json, reader);
             json.WriteBoolean("IpcHost", reader.Bool(SurfaceNames.HostIpc, false));
@@ -37,7 +37,7 @@ public static class PluginConfigWriter
             json.WriteString("PropagatedMount", PluginStep.PropagatedMount(reader, report: false) ?? "");
             json.WriteStartObject("User"); // Docker ignores it; plugins run as root
             json.WriteEndObject();
-            json.WriteString("WorkDir", reader.String(SurfaceNames.WorkingDirectory) ?? "");
+            json.WriteString("WorkDir", reader.String(SurfaceNames.WorkingDirectory) ?? (spec.Process.Cwd == "/" ? "" : spec.Process.Cwd));
             json.WriteEndObject();
         }
 
@@ -45,6 +45,13 @@ public static class PluginConfigWriter
         var text = Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
         return Encoding.UTF8.GetBytes(text);
     }
+
+    /// <summary>
+    /// process.args without the OciArgs after it: the OciEntrypoint items, or the entrypoint the
+    /// SDK chose (a .NET app's apphost), which Docker needs as much as runc does.
+    /// </summary>
+    private static IEnumerable<string> Entrypoint(RequestReader reader, RuntimeSpec spec) =>
+        spec.Process.Args.Take(Math.Max(0, spec.Process.Args.Count - reader.Items(SurfaceNames.Args).Count));
 
     /// <summary>host for a shared network namespace; otherwise the type a plugin config gave (bridge, none), or none at all.</summary>
     private static string NetworkType(RequestReader reader) =>

@@ -99,6 +99,40 @@ public sealed class PluginConfigWriterTests : IDisposable
         Assert.DoesNotContain((byte)'\r', bytes);
     }
 
+    /// <summary>
+    /// A .NET app plugin names no OciEntrypoint: the SDK starts the apphost in the app folder, and
+    /// Docker must be told the same, or it starts a container with no process (an empty
+    /// Entrypoint). Regression: the config had "Entrypoint": [] and "WorkDir": "".
+    /// </summary>
+    [Fact]
+    public void A_dotnet_app_plugin_gets_the_entrypoint_and_working_directory_the_SDK_chose()
+    {
+        var apphost = _temp.Combine("publish", "volumes");
+        Directory.CreateDirectory(Path.GetDirectoryName(apphost)!);
+        File.WriteAllText(apphost, "apphost");
+        var request = PluginFixture.Request()
+            .With(SurfaceNames.PluginSocket, "volume.sock")
+            .With(SurfaceNames.PropagatedMount, "/data")
+            .WithItem(SurfaceNames.PluginInterface, "docker.volumedriver/1.0")
+            .With(SurfaceNames.IncludePublishOutput, "true")
+            .With(PublishOutput.AssemblyNameProperty, "volumes")
+            .With(PublishOutput.TargetFileNameProperty, "volumes.dll")
+            .WithItem(PublishOutput.FileItemType, apphost, ("RelativePath", "volumes"))
+            .WithItem(SurfaceNames.Args, "--verbose");
+
+        var (config, bytes, spec) = Write(request);
+
+        Assert.Equal(["/app/volumes"], Strings(config.GetProperty("Entrypoint")));
+        Assert.Equal(["--verbose"], Strings(config.GetProperty("Args").GetProperty("Value")));
+        Assert.Equal("/app", config.GetProperty("WorkDir").GetString());
+
+        // Docker's view of the written config is the bundle's process.
+        var path = _temp.Combine("written.json");
+        File.WriteAllBytes(path, bytes);
+        var (_, _, imported) = Write(PluginFixture.Request().With(SurfaceNames.PluginConfig, path));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(spec), System.Text.Encoding.UTF8.GetString(imported));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("sample-volume-plugin.json")]

@@ -8,7 +8,7 @@ namespace OciBundle.EndToEnd.Tests;
 /// once per test run with the Go toolchain (golang-go in CI), offline: standard library only,
 /// GOPATH mode, CGO_ENABLED=0 for a rootfs without a C library.
 /// </summary>
-internal static class PluginServer
+internal static class FixturePluginServer
 {
     private static readonly Lazy<(string? Path, string? Problem)> Built = new(Build);
 
