@@ -37,9 +37,11 @@ public static class InputFiles
         {
             return DanglingLinkTarget(path) is { } target ? $"it is a symbolic link to '{target}', which does not exist" : Missing;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return e.Message;
+            // Cannot tell (no permission on a folder on the way, a link loop): not a special file
+            // we know of, so the open itself fails next, with the system's own reason.
+            return null;
         }
     }
 

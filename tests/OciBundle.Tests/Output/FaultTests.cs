@@ -322,6 +322,47 @@ public sealed class FaultTests : IDisposable
         using var held = StagingFolder.CreateIn(Output);
         StagingFolder.RemoveLeftovers(Output);
         Assert.True(Directory.Exists(held.Path));
+
+        // The lock alone keeps a folder, even when its process id names no running process
+        // (DOTNET_SYSTEM_IO_DISABLEFILELOCKING aside): flock(1) holds it as a build would.
+        var locked = Path.Combine(Output, ".oci-staging-locked000000");
+        Directory.CreateDirectory(locked);
+        var owner = Path.Combine(locked, ".owner");
+        File.WriteAllText(owner, "oci-bundle-staging 1\n2147483646\n");
+        using var flock = System.Diagnostics.Process.Start("flock", ["-x", owner, "sh", "-c", "echo locked; sleep 60"]);
+        try
+        {
+            var waited = 0;
+            while (!LockedByOther(owner) && waited++ < 100)
+            {
+                Thread.Sleep(50);
+            }
+
+            StagingFolder.RemoveLeftovers(Output);
+            Assert.True(Directory.Exists(locked));
+        }
+        finally
+        {
+            flock.Kill(entireProcessTree: true);
+            flock.WaitForExit();
+        }
+
+        StagingFolder.RemoveLeftovers(Output);
+        Assert.False(Directory.Exists(locked));
+        Assert.True(Directory.Exists(held.Path));
+    }
+
+    private static bool LockedByOther(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     // Item 5: the archive is staged beside its final path; a failed build replaces nothing.
