@@ -51,6 +51,16 @@ public class CatalogueDocumentationTests
     }
 
     [Fact]
+    public void Docs_diagnostics_lists_codes_in_order()
+    {
+        // Readers look a code up by scrolling; merged branches once left four codes out of place.
+        var doc = File.ReadAllText(RepositoryFile("docs", "diagnostics.md"));
+        var codes = Regex.Matches(doc, "^### (OCIB[0-9]{4})", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        var misplaced = codes.Zip(codes.Skip(1)).Where(p => string.CompareOrdinal(p.First, p.Second) >= 0).Select(p => $"{p.First} before {p.Second}").ToList();
+        Assert.Empty(misplaced);
+    }
+
+    [Fact]
     public void Every_public_name_has_a_section_in_docs_properties()
     {
         var doc = File.ReadAllText(RepositoryFile("docs", "properties.md"));
