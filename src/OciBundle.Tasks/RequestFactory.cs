@@ -26,6 +26,7 @@ internal static class RequestFactory
         {
             ProjectDirectory = Path.GetDirectoryName(projectFile) ?? Environment.CurrentDirectory,
             LocateProperty = name => global.Contains(name) ? null : locator.LocateProperty(name),
+            ProjectElements = locator.PropertyAndItemElements().ToList(),
         };
 
         request

@@ -111,6 +111,38 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_NativeAOT_app_is_its_native_program_and_the_libraries_it_loads_and_runs_under_runc()
+    {
+        var project = Create("native-aot", ConsoleProject("""
+            <PublishAot>true</PublishAot>
+            <InvariantGlobalization>true</InvariantGlobalization>
+            """));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        project.BuildSucceeds();
+        output.WriteLine($"NativeAOT bundle build: {stopwatch.Elapsed.TotalSeconds:F0} s");
+
+        using var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json")));
+        Assert.Equal(["/app/native-aot"], config.RootElement.GetProperty("process").GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+
+        // The native program, the loader and the C libraries it needs; no assemblies, no runtime.
+        var entries = RootfsEntries(project.BundleFile("rootfs.tar.gz"));
+        output.WriteLine(string.Join('\n', entries));
+        Assert.Contains("app/native-aot", entries);
+        Assert.DoesNotContain(entries, e => e.EndsWith(".dll", StringComparison.Ordinal) || e.EndsWith(".json", StringComparison.Ordinal));
+        Assert.DoesNotContain("app/libcoreclr.so", entries);
+        var files = entries.Where(e => e.Contains(".so", StringComparison.Ordinal) || e.StartsWith("app/", StringComparison.Ordinal)).ToList();
+        Assert.All(files, e => Assert.Matches(@"^app/native-aot(\.dbg)?$|^usr/lib(64)?/(x86_64-linux-gnu/)?(ld-linux-x86-64\.so\.2|lib(c|m|dl|rt|pthread|gcc_s|z)\.so[.0-9]*)$", e));
+        Assert.Contains(entries, e => e.EndsWith("libc.so.6", StringComparison.Ordinal));
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Equal(["hello ", "cwd=/app", "runtime=linux-x64"], run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    [Fact]
     public void A_framework_dependent_app_runs_on_a_base_rootfs_with_dotnet_and_is_OCIB3050_on_one_without()
     {
         var project = Create("framework-dependent", ConsoleProject("""

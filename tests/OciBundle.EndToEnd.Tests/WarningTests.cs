@@ -94,6 +94,44 @@ public sealed class WarningTests(SdkFeed feed)
         Assert.False(Directory.Exists(project.BundleDirectory), "a build failed by a warning-as-error still wrote its bundle");
     }
 
+    [Fact]
+    public void Misspelt_names_metadata_and_values_are_flagged_at_their_element_with_the_nearest_real_name()
+    {
+        var typos = new InvalidProject("typos", "OCIB1093")
+        {
+            Properties = "<OciMemoryLimt>64Mi</OciMemoryLimt>",
+            Items = """
+                <OciMount Include="/scratch" Type="tmpfs" Source="tmpfs" Mod="ro" />
+                <OciCapability Include="CAP_NET_ADMN" />
+                """,
+        };
+        var project = typos.Create(feed);
+        string At(string needle) => $"{project.ProjectFile}{BuildLog.Position(project.ProjectFile, needle)}";
+
+        // The unknown capability is an error as before, now with the nearest name; the two typos
+        // MSBuild would have taken silently are warnings at their elements.
+        var failed = project.Build();
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Equal(
+            [$"{At("<OciMemoryLimt>")}: warning OCIB1093: 'OciMemoryLimt' starts with Oci but is no property or item of OciBundle.Sdk, so the bundle ignores it. Did you mean OciMemoryLimit?"],
+            BuildLog.Lines(failed, "warning", "OCIB1093"));
+        Assert.Equal(
+            [$"{At("<OciMount")}: warning OCIB1094: OciMount '/scratch' has the metadata 'Mod', which OciBundle.Sdk does not read on OciMount, so the bundle ignores it. Did you mean Mode?"],
+            BuildLog.Lines(failed, "warning", "OCIB1094"));
+        var capability = Assert.Single(BuildLog.Lines(failed, "error", "OCIB1012"));
+        Assert.StartsWith($"{At("<OciCapability")}: error OCIB1012: OciCapability 'CAP_NET_ADMN' is not a Linux capability.", capability);
+        Assert.EndsWith("Did you mean CAP_NET_ADMIN?", capability);
+        BuildLog.AssertNoCrash(failed);
+
+        // Warnings alone leave the build successful.
+        File.WriteAllText(project.ProjectFile, File.ReadAllText(project.ProjectFile).Replace("CAP_NET_ADMN", "CAP_NET_ADMIN", StringComparison.Ordinal));
+        var built = project.BuildSucceeds();
+        Assert.Single(BuildLog.Lines(built, "warning", "OCIB1093"));
+        Assert.Single(BuildLog.Lines(built, "warning", "OCIB1094"));
+        Assert.Contains("0 Error(s)", built.StdOut);
+        Assert.True(File.Exists(project.BundleFile("config.json")));
+    }
+
     /// <summary>A project with OciHostPid (OCIB2081) and <paramref name="extra"/> properties after it.</summary>
     private TestProject Create(string name, string extra) =>
         new InvalidProject("warn-2081-" + name, "OCIB2081") { Properties = HostPid + "\n" + extra }.Create(feed);

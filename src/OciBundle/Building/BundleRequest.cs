@@ -18,6 +18,9 @@ public sealed class BundleRequest
     /// <summary>Finds the element that set a property, for messages; null when unknown (set with -p:).</summary>
     public Func<string, SourceLocation?> LocateProperty { get; init; } = _ => null;
 
+    /// <summary>The property and item elements of the project and its Directory.Build files, for the typo check (OCIB1093).</summary>
+    public IReadOnlyList<ProjectElement> ProjectElements { get; init; } = [];
+
     public IEnumerable<KeyValuePair<string, string>> Properties => _properties;
 
     public IEnumerable<KeyValuePair<string, List<RequestItem>>> Items => _items;

@@ -22,6 +22,13 @@ public static class CapabilityStep
         "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ];
 
+    /// <summary>The name as the list spells it (upper case, CAP_ added), so 'net_admn' is one edit from CAP_NET_ADMIN.</summary>
+    private static string WithPrefix(string name)
+    {
+        var upper = name.Trim().ToUpperInvariant();
+        return upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper;
+    }
+
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         var granted = new List<string>();
@@ -30,7 +37,7 @@ public static class CapabilityStep
         {
             if (!TryCanonicalize(item.ItemSpec, out var name))
             {
-                reader.Diagnostics.Error(Messages.UnknownCapability, item.Location, item.ItemSpec);
+                reader.Diagnostics.Error(Messages.UnknownCapability, item.Location, item.ItemSpec, NearestName.Hint(WithPrefix(item.ItemSpec), All));
                 continue;
             }
 

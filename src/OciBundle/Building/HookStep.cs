@@ -52,7 +52,7 @@ public static class HookStep
 
         if (stage is null)
         {
-            reader.Diagnostics.Error(Messages.UnknownHookStage, item.Location, path, stageText);
+            reader.Diagnostics.Error(Messages.UnknownHookStage, item.Location, path, stageText, NearestName.Hint(stageText, Stages));
             ok = false;
         }
 

@@ -17,7 +17,7 @@ public static class NamespaceStep
             var type = item.ItemSpec.Trim().ToLowerInvariant();
             if (!Types.Contains(type))
             {
-                reader.Diagnostics.Error(Messages.UnknownNamespace, item.Location, item.ItemSpec);
+                reader.Diagnostics.Error(Messages.UnknownNamespace, item.Location, item.ItemSpec, NearestName.Hint(type, Types));
                 continue;
             }
 

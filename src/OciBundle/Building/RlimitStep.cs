@@ -28,7 +28,7 @@ public static class RlimitStep
 
             if (!Known.Contains(type))
             {
-                reader.Diagnostics.Error(Messages.UnknownRlimit, item.Location, item.ItemSpec, string.Join(", ", Known));
+                reader.Diagnostics.Error(Messages.UnknownRlimit, item.Location, item.ItemSpec, string.Join(", ", Known), NearestName.Hint(type, Known));
                 continue;
             }
 

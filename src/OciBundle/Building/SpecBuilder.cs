@@ -14,6 +14,7 @@ public static class SpecBuilder
 
     public static readonly IReadOnlyList<Step> Steps =
     [
+        NameCheckStep.Apply,
         GeneralStep.Apply,
         ProcessStep.Apply,
         RlimitStep.Apply,

@@ -12,7 +12,10 @@ public sealed class ProjectSourceLocator(IReadOnlyList<string> propertyFiles)
 {
     private readonly Dictionary<string, List<ElementInfo>?> _cache = new(StringComparer.Ordinal);
 
-    private sealed record ElementInfo(string Name, string? Include, bool InPropertyGroup, int Line, int Column);
+    private sealed record ElementInfo(string Name, string? Include, bool InPropertyGroup, int Line, int Column)
+    {
+        public bool InItemGroup { get; init; }
+    }
 
     /// <summary>The last element named <paramref name="property"/> inside a PropertyGroup, over the files in evaluation order.</summary>
     public SourceLocation? LocateProperty(string property)
@@ -29,6 +32,15 @@ public sealed class ProjectSourceLocator(IReadOnlyList<string> propertyFiles)
 
         return found;
     }
+
+    /// <summary>
+    /// Every property and item element (the children of PropertyGroup and ItemGroup, also inside
+    /// targets) in the files, in order, for checks of their names.
+    /// </summary>
+    public IEnumerable<ProjectElement> PropertyAndItemElements() =>
+        propertyFiles.SelectMany(file => (Elements(file) ?? [])
+            .Where(e => e.InPropertyGroup || e.InItemGroup)
+            .Select(e => new ProjectElement(e.Name, new SourceLocation(file, e.Line, e.Column))));
 
     /// <summary>
     /// The element of <paramref name="itemType"/> in <paramref name="definingFile"/> whose Include
@@ -92,7 +104,10 @@ public sealed class ProjectSourceLocator(IReadOnlyList<string> propertyFiles)
                     reader.GetAttribute("Include"),
                     parent.Equals("PropertyGroup", StringComparison.OrdinalIgnoreCase),
                     info.LineNumber,
-                    info.LinePosition));
+                    info.LinePosition)
+                {
+                    InItemGroup = parent.Equals("ItemGroup", StringComparison.OrdinalIgnoreCase),
+                });
                 if (!reader.IsEmptyElement)
                 {
                     parents.Push(reader.LocalName);
@@ -107,3 +122,6 @@ public sealed class ProjectSourceLocator(IReadOnlyList<string> propertyFiles)
         return result;
     }
 }
+
+/// <summary>A property or item element of a project file: its name and where it is.</summary>
+public sealed record ProjectElement(string Name, SourceLocation Location);

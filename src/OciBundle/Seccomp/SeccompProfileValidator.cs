@@ -124,7 +124,7 @@ public static class SeccompProfileValidator
         {
             if (!SeccompVocabulary.Actions.Contains(action))
             {
-                Error(Messages.UnknownSeccompAction, path, action, path);
+                Error(Messages.UnknownSeccompAction, path, action, path, NearestName.Hint(action, SeccompVocabulary.Actions));
             }
         }
 

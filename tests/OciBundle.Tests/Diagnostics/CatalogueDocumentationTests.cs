@@ -9,7 +9,7 @@ namespace OciBundle.Tests.Diagnostics;
 /// <summary>Keeps the docs and the targets in step with the code: every code and every public name is documented.</summary>
 public class CatalogueDocumentationTests
 {
-    private static string RepositoryFile(params string[] parts)
+    internal static string RepositoryFile(params string[] parts)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
