@@ -166,7 +166,8 @@ public static class BundleGenerator
         var reader = new RequestReader(request, diagnostics);
         if (plan.SharedLibraries is { } libraries)
         {
-            SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics);
+            var architectureLocation = reader.Locate(SurfaceNames.TargetArchitecture) ?? reader.Locate(TargetArchitecture.RuntimeIdentifierProperty) ?? reader.Locate(SurfaceNames.Sysroot);
+            SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics, architectureLocation);
         }
 
         AccountResolver.Resolve(reader, spec, tree);
