@@ -167,7 +167,11 @@ public static class BundleGenerator
         if (plan.SharedLibraries is { } libraries)
         {
             var architectureLocation = reader.Locate(SurfaceNames.TargetArchitecture) ?? reader.Locate(TargetArchitecture.RuntimeIdentifierProperty) ?? reader.Locate(SurfaceNames.Sysroot);
-            SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics, architectureLocation);
+            var added = SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics, architectureLocation);
+            if (added.Count > 0)
+            {
+                diagnostics.Add(Diagnostic.Info(Messages.SharedLibrariesAdded, null, added.Count, libraries.SysrootHostPath, string.Join(", ", added)));
+            }
         }
 
         AccountResolver.Resolve(reader, spec, tree);

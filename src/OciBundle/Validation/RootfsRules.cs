@@ -42,13 +42,20 @@ public static class RootfsRules
     /// </summary>
     private static void CheckStartPrograms(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
     {
+        // Only for a framework-dependent app, where a base rootfs is meant to start it: other
+        // rootfs may hold programs that are never run, or run on a loader found at run time.
+        if (!PublishOutput.Read(reader).IsFrameworkDependent)
+        {
+            return;
+        }
+
         var programs = new List<(string Path, RootfsEntry Entry)>();
         if (spec.Process.Args.FirstOrDefault() is { } program && Find(program, spec, tree) is (var programPath, { } programEntry))
         {
             programs.Add(("/" + programPath, programEntry));
         }
 
-        if (PublishOutput.Read(reader).IsFrameworkDependent && FindDotnet(spec, tree) is var (dotnetPath, dotnet) && programs.All(p => p.Path != dotnetPath))
+        if (FindDotnet(spec, tree) is var (dotnetPath, dotnet) && programs.All(p => p.Path != dotnetPath))
         {
             programs.Add((dotnetPath, dotnet));
         }
