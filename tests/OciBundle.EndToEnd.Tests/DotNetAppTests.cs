@@ -100,7 +100,7 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
         // not one OCIB3051 per library per file. (MSBuild repeats each error in its summary.)
         var arm64 = project.Build("-p:OciTargetArchitecture=arm64");
         Assert.NotEqual(0, arm64.ExitCode);
-        var errors = arm64.StdOut.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToList();
+        var errors = arm64.StdOut.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(l => Regex.Replace(l.Trim(), "^[0-9]+>", "")).Distinct().ToList();
         var error = Assert.Single(errors);
         Assert.Contains("error OCIB3063: The rootfs holds programs for arm64", error);
         Assert.Contains("apt-get download libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64", error);
