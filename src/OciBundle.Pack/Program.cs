@@ -50,7 +50,10 @@ var failed = false;
 var result = BundleGenerator.Generate(request, diagnostic =>
 {
     failed |= diagnostic.Severity == DiagnosticSeverity.Error;
-    Console.Error.WriteLine(diagnostic);
+    if (diagnostic.Severity != DiagnosticSeverity.Info)
+    {
+        Console.Error.WriteLine(diagnostic);
+    }
 });
 clock.Stop();
 if (result is null || failed)

@@ -235,7 +235,11 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
         var location = diagnostic.Location;
         var file = location?.File ?? ProjectFullPath;
-        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        if (diagnostic.Severity == DiagnosticSeverity.Info)
+        {
+            Log.LogMessage(null, diagnostic.Code, null, file, location?.Line ?? 0, location?.Column ?? 0, 0, 0, MessageImportance.Normal, diagnostic.Message);
+        }
+        else if (diagnostic.Severity == DiagnosticSeverity.Error)
         {
             Log.LogError(null, diagnostic.Code, null, file, location?.Line ?? 0, location?.Column ?? 0, 0, 0, diagnostic.Message);
         }

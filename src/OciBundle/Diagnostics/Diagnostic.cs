@@ -4,6 +4,9 @@ public enum DiagnosticSeverity
 {
     Error,
     Warning,
+
+    /// <summary>What the build chose or did on its own (libraries added, publish mode): logged at normal verbosity, never a failure.</summary>
+    Info,
 }
 
 /// <summary>Where a value was written: a project or import file, with a 1-based line and column when known.</summary>
@@ -24,6 +27,9 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
 
     public static Diagnostic Warning(string catalogueText, SourceLocation? location, params object?[] args) =>
         Create(DiagnosticSeverity.Warning, catalogueText, location, args);
+
+    public static Diagnostic Info(string catalogueText, SourceLocation? location, params object?[] args) =>
+        Create(DiagnosticSeverity.Info, catalogueText, location, args);
 
     private static Diagnostic Create(DiagnosticSeverity severity, string catalogueText, SourceLocation? location, object?[] args)
     {

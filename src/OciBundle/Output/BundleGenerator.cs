@@ -166,7 +166,12 @@ public static class BundleGenerator
         var reader = new RequestReader(request, diagnostics);
         if (plan.SharedLibraries is { } libraries)
         {
-            SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics);
+            var architectureLocation = reader.Locate(SurfaceNames.TargetArchitecture) ?? reader.Locate(TargetArchitecture.RuntimeIdentifierProperty) ?? reader.Locate(SurfaceNames.Sysroot);
+            var added = SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics, architectureLocation);
+            if (added.Count > 0)
+            {
+                diagnostics.Add(Diagnostic.Info(Messages.SharedLibrariesAdded, null, added.Count, libraries.SysrootHostPath, string.Join(", ", added)));
+            }
         }
 
         AccountResolver.Resolve(reader, spec, tree);

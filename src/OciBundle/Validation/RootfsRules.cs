@@ -1,6 +1,7 @@
 using System.Text;
 using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.ElfFormat;
 using OciBundle.Rootfs;
 using OciBundle.Spec;
 
@@ -27,6 +28,105 @@ public static class RootfsRules
         }
 
         CheckWorkingDirectory(reader, spec, tree);
+        if (!reader.Diagnostics.HasErrors)
+        {
+            CheckStartPrograms(reader, spec, tree);
+        }
+    }
+
+    /// <summary>
+    /// The entrypoint and, for a framework-dependent app, the 'dotnet' host the apphost hands over
+    /// to: each is an ELF program the kernel starts through its PT_INTERP loader, which then loads
+    /// its DT_NEEDED libraries. A base rootfs with the .NET runtime's files but no loader or libc
+    /// passes every other check and fails in runc with "no such file or directory" (OCIB3064).
+    /// </summary>
+    private static void CheckStartPrograms(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    {
+        // Only for a framework-dependent app, where a base rootfs is meant to start it: other
+        // rootfs may hold programs that are never run, or run on a loader found at run time.
+        if (!PublishOutput.Read(reader).IsFrameworkDependent)
+        {
+            return;
+        }
+
+        var programs = new List<(string Path, RootfsEntry Entry)>();
+        if (spec.Process.Args.FirstOrDefault() is { } program && Find(program, spec, tree) is (var programPath, { } programEntry))
+        {
+            programs.Add(("/" + programPath, programEntry));
+        }
+
+        if (FindDotnet(spec, tree) is var (dotnetPath, dotnet) && programs.All(p => p.Path != dotnetPath))
+        {
+            programs.Add((dotnetPath, dotnet));
+        }
+
+        var architecture = TargetArchitecture.Read(reader);
+        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs);
+        foreach (var (path, entry) in programs)
+        {
+            if (entry.SourcePath is null || ReadElf(entry) is not { } elf || elf.Machine != architecture.ElfMachine)
+            {
+                continue;
+            }
+
+            var missing = new List<string>();
+            if (elf.Interpreter is { } interpreter && tree.ResolveFile(interpreter) is null)
+            {
+                missing.Add($"its dynamic loader '{interpreter}'");
+            }
+
+            var folders = LibraryDirectories.OwnSearchPath(elf, "/" + RootfsPath.Parent(path.TrimStart('/')))
+                .Concat(LibraryDirectories.For(architecture)).Concat(ExtraLibraryFolders).ToList();
+            var libraries = elf.Needed.Where(n => !folders.Any(f => tree.ResolveFile(f.TrimEnd('/') + "/" + n) is not null)).ToList();
+            if (libraries.Count > 0)
+            {
+                missing.Add("the shared libraries " + string.Join(", ", libraries.Select(l => $"'{l}'")));
+            }
+
+            if (missing.Count > 0)
+            {
+                reader.Diagnostics.Error(Messages.StartProgramNeedsMissing, location, path, string.Join(" and ", missing));
+            }
+        }
+    }
+
+    /// <summary>Folders a distribution's /etc/ld.so.conf commonly adds to the loader's cache.</summary>
+    private static readonly string[] ExtraLibraryFolders = ["/usr/local/lib", "/usr/local/lib64"];
+
+    private static (string Path, RootfsEntry Entry)? FindDotnet(RuntimeSpec spec, RootfsTree tree)
+    {
+        if (Find("dotnet", spec, tree) is (var path, { } entry))
+        {
+            return ("/" + path, entry);
+        }
+
+        var dotnetRoot = spec.Process.Env.FirstOrDefault(e => e.StartsWith("DOTNET_ROOT=", StringComparison.Ordinal))?["DOTNET_ROOT=".Length..];
+        foreach (var folder in (dotnetRoot is { Length: > 0 } ? [dotnetRoot] : Array.Empty<string>()).Concat(DotnetInstallFolders))
+        {
+            var candidate = folder.TrimEnd('/') + "/dotnet";
+            if (tree.ResolveFile(candidate) is { } found && IsExecutable(found))
+            {
+                return (candidate, found);
+            }
+        }
+
+        return null;
+    }
+
+    private static ElfFile? ReadElf(RootfsEntry entry)
+    {
+        try
+        {
+            return ElfReader.Read(entry.SourcePath!);
+        }
+        catch (ElfFormatException)
+        {
+            return null; // not loadable as ELF: the entrypoint checks speak for it
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw InputFiles.Unreadable(entry.Origin, entry.SourcePath!, e);
+        }
     }
 
     /// <summary>

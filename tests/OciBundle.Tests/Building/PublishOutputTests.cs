@@ -134,6 +134,32 @@ public sealed class PublishOutputTests : IDisposable
         Assert.DoesNotContain("OCIB3050", Check(request, new RootfsTree()).Select(d => d.Code));
     }
 
+    [Fact]
+    public void A_runtime_without_its_loader_and_libc_is_OCIB3064_naming_them_and_with_them_passes()
+    {
+        // A base rootfs with this machine's real 'dotnet' host but none of what the kernel and the loader need to start it.
+        var request = App(("hello.dll", ""), ("hello.runtimeconfig.json", FrameworkDependent));
+        var tree = new RootfsTree();
+        tree.Add(HostFiles.Describe(new RootfsPlan.PlannedFile("/usr/share/dotnet/dotnet", "usr/share/dotnet/dotnet", null, 0, 0, "OciBaseRootfs base")));
+        tree.Add(new RootfsEntry { Path = "usr/bin/dotnet", Type = RootfsEntryType.SymbolicLink, Mode = 511, LinkTarget = "../share/dotnet/dotnet" });
+        tree.Add(new RootfsEntry { Path = "app/hello.dll", Type = RootfsEntryType.RegularFile, Mode = 0b110_100_100 });
+
+        var found = Assert.Single(Check(request, tree));
+        Assert.Equal("OCIB3064", found.Code);
+        Assert.Contains("'/usr/bin/dotnet'", found.Message);
+        Assert.Contains("dynamic loader '/lib64/ld-linux-x86-64.so.2'", found.Message);
+        Assert.Contains("'libc.so.6'", found.Message);
+        Assert.Contains("'libstdc++.so.6'", found.Message);
+
+        var elf = OciBundle.ElfFormat.ElfReader.Read("/usr/share/dotnet/dotnet")!;
+        foreach (var name in elf.Needed.Select(n => "/lib/x86_64-linux-gnu/" + n).Append(elf.Interpreter!))
+        {
+            tree.Add(HostFiles.Describe(new RootfsPlan.PlannedFile(name, name.TrimStart('/'), null, 0, 0, "OciBaseRootfs base")));
+        }
+
+        Assert.Empty(Check(request, tree));
+    }
+
     private static List<Diagnostic> Check(BundleRequest request, RootfsTree tree)
     {
         var (spec, diagnostics) = Build(request);

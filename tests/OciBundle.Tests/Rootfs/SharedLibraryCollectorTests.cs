@@ -18,12 +18,14 @@ public sealed class SharedLibraryCollectorTests : IDisposable
     private void HostFile(string hostPath, string rootfsPath) =>
         _tree.Add(HostFiles.Describe(new RootfsPlan.PlannedFile(hostPath, rootfsPath, null, 0, 0, "test")));
 
-    private List<Diagnostic> Collect(string sysroot, params string[] libraries)
+    private List<Diagnostic> Collect(string sysroot, params string[] libraries) => CollectFor("amd64", sysroot, libraries);
+
+    private List<Diagnostic> CollectFor(string architecture, string sysroot, params string[] libraries)
     {
         var request = new BundleRequest { ProjectDirectory = _temp.Path }
             .With(SurfaceNames.IncludeSharedLibraries, "true")
             .With(SurfaceNames.Sysroot, sysroot)
-            .With(SurfaceNames.TargetArchitecture, "amd64");
+            .With(SurfaceNames.TargetArchitecture, architecture);
         foreach (var library in libraries)
         {
             request.WithItem(SurfaceNames.SharedLibrary, library);
@@ -63,15 +65,66 @@ public sealed class SharedLibraryCollectorTests : IDisposable
     }
 
     [Fact]
-    public void A_sysroot_without_the_libraries_names_the_binary_and_each_library()
+    public void A_sysroot_without_some_libraries_names_the_binary_and_each_library()
     {
+        // The sysroot is for amd64 (it has a C library), it only lacks what /bin/ls needs.
         HostFile("/bin/ls", "bin/ls");
-        Directory.CreateDirectory(_temp.Combine("empty-sysroot"));
+        Directory.CreateDirectory(_temp.Combine("sysroot/lib/x86_64-linux-gnu"));
+        File.Copy("/lib/x86_64-linux-gnu/libc.so.6", _temp.Combine("sysroot/lib/x86_64-linux-gnu/libc.so.6"));
 
-        var found = Collect(_temp.Combine("empty-sysroot"));
+        var found = Collect(_temp.Combine("sysroot"));
 
         Assert.Contains(found, d => d.Code == "OCIB3052" && d.Message.Contains("'/bin/ls'", StringComparison.Ordinal));
-        Assert.Contains(found, d => d.Code == "OCIB3051" && d.Message.Contains("'/bin/ls' needs the shared library 'libc.so.6'", StringComparison.Ordinal));
+        Assert.DoesNotContain(found, d => d.Code == "OCIB3063");
+        Assert.NotNull(_tree.ResolveFile("/lib/x86_64-linux-gnu/libc.so.6"));
+    }
+
+    [Fact]
+    public void An_empty_sysroot_is_one_error_that_names_both_fixes()
+    {
+        HostFile("/bin/ls", "bin/ls");
+        HostFile("/bin/cp", "bin/cp");
+        Directory.CreateDirectory(_temp.Combine("empty-sysroot"));
+
+        var found = Assert.Single(Collect(_temp.Combine("empty-sysroot"), "libssl.so.3"));
+
+        Assert.Equal("OCIB3063", found.Code);
+        Assert.Contains("dpkg --add-architecture amd64", found.Message, StringComparison.Ordinal);
+        Assert.Contains("dpkg-deb -x", found.Message, StringComparison.Ordinal);
+        Assert.Contains("OciBaseRootfs", found.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("arm64", 183, "arm64")]
+    [InlineData("arm", 40, "armhf")]
+    public void Programs_of_another_architecture_on_this_machines_sysroot_are_one_error(string architecture, int machine, string debian)
+    {
+        // /bin/ls with its ELF machine changed: what a cross-published app's native files look like to "/".
+        var copy = _temp.Combine("ls-" + architecture);
+        File.Copy("/bin/ls", copy);
+        using (var stream = File.OpenWrite(copy))
+        {
+            stream.Position = 18;
+            stream.Write([(byte)machine, (byte)(machine >> 8)]);
+        }
+
+        HostFile(copy, "app/app");
+        HostFile(copy, "app/libSystem.Native.so");
+
+        var found = Assert.Single(CollectFor(architecture, "/"));
+
+        Assert.Equal("OCIB3063", found.Code);
+        Assert.Contains($"apt-get download libc6:{debian} libstdc++6:{debian} libgcc-s1:{debian}", found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_runtimes_tracing_provider_is_not_followed_wherever_it_comes_from()
+    {
+        // Its liblttng-ust is optional to the runtime; a base rootfs's copy must not fail the build either.
+        HostFile("/bin/ls", "usr/share/dotnet/shared/Microsoft.NETCore.App/8.0.0/libcoreclrtraceptprovider.so");
+
+        Directory.CreateDirectory(_temp.Combine("no-libs"));
+        Assert.Empty(Collect(_temp.Combine("no-libs")));
     }
 
     [Fact]
