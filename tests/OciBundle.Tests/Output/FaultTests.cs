@@ -329,7 +329,7 @@ public sealed class FaultTests : IDisposable
         Directory.CreateDirectory(locked);
         var owner = Path.Combine(locked, ".owner");
         File.WriteAllText(owner, "oci-bundle-staging 1\n2147483646\n");
-        using var flock = System.Diagnostics.Process.Start("flock", ["-x", owner, "sh", "-c", "echo locked; sleep 60"]);
+        using var flock = System.Diagnostics.Process.Start("flock", ["-o", "-x", owner, "sleep", "60"]);
         try
         {
             var waited = 0;
