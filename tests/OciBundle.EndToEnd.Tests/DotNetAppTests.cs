@@ -198,7 +198,8 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
     public void The_default_app_is_the_same_from_any_folder_up_to_date_when_unchanged_and_rebuilt_on_a_change()
     {
         var project = Create("loop-app", ConsoleProject());
-        var elsewhere = project.CopyTo("loop-app-elsewhere");
+        var copy = project.CopyTo("loop-app-elsewhere");
+        var elsewhere = new TestProject(feed, copy.Directory, copy.ProjectFile, "net10.0");
         project.BuildSucceeds();
         elsewhere.BuildSucceeds();
         Assert.Equal(File.ReadAllBytes(project.BundleFile("config.json")), File.ReadAllBytes(elsewhere.BundleFile("config.json")));
