@@ -2,19 +2,22 @@
 # Packing benchmark (docs/performance.md): our packer against GNU tar + gzip and tar + pigz, on the
 # same cores, in one invocation, several rounds; prints medians, the ratios issue 7 asks for, peak
 # memory, the directory format against cp -a, and no-op dotnet builds.
-#   build/bench.sh [--rounds N] [--quick]
-#     --rounds N  rounds of each timed packer (default 3); medians are reported
-#     --quick     skip GNU tar -czf (single-threaded, the slowest) and the dotnet build part
+#   build/bench.sh [--rounds N] [--quick] [--loop-only]
+#     --rounds N   rounds of each timed packer and build (default 3); medians are reported
+#     --quick      skip GNU tar -czf (single-threaded, the slowest) and the dotnet build parts
+#     --loop-only  only the .NET developer's loop on a default console app (no corpus, no packers)
 # Environment: BENCH_DIR (default /tmp/ocibundle-bench) holds the corpus and the outputs;
 # BENCH_CORPUS (default $BENCH_DIR/corpus, a copy of the .NET install folder, made if missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=3
 quick=false
+loop_only=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --quick) quick=true; shift ;;
+    --loop-only) loop_only=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -25,6 +28,57 @@ small=$work/corpus-100
 single=$work/corpus-1
 cores=$(nproc)
 mkdir -p "$work"
+
+# The .NET developer's loop on what 'dotnet new console' writes plus the <Sdk> line (no
+# RuntimeIdentifier: the bundle publishes self-contained for linux-<arch>): no-op bundle build
+# against no-op 'dotnet build', and a one-line change built into the bundle against the same
+# change through 'dotnet publish -r linux-<arch> --self-contained' (the publish the bundle does).
+dotnet_loop() {
+  local packages=$work/loop-packages app=$work/console-app results=$work/loop-results
+  rm -rf "$results" && mkdir -p "$results"
+  rm -rf "$packages" && dotnet pack "$root/src/OciBundle.Sdk" -c Release -o "$packages" -nodeReuse:false -v:q -nologo >/dev/null
+  export NUGET_PACKAGES=$work/nuget-packages
+  rm -rf "$NUGET_PACKAGES/ocibundle.sdk" "$app" && mkdir -p "$app"
+  local version tfm rid
+  version=$(basename "$packages"/OciBundle.Sdk.*.nupkg .nupkg) && version=${version#OciBundle.Sdk.}
+  tfm=net$(dotnet --version | cut -d. -f1).0
+  rid=linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/')
+  printf '<configuration>\n  <packageSources>\n    <add key="ocibundle-bench" value="%s" />\n  </packageSources>\n</configuration>\n' "$packages" >"$app/nuget.config"
+  printf '<Project Sdk="Microsoft.NET.Sdk">\n  <Sdk Name="OciBundle.Sdk" Version="%s" />\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n    <TargetFramework>%s</TargetFramework>\n    <ImplicitUsings>enable</ImplicitUsings>\n    <Nullable>enable</Nullable>\n  </PropertyGroup>\n</Project>\n' "$version" "$tfm" >"$app/app.csproj"
+  echo 'Console.WriteLine("change 0");' >"$app/Program.cs"
+  local log=$results/build.log
+  # timed NAME COMMAND...: runs the command (its output to the log) and appends its wall seconds to $results/NAME.
+  timed() {
+    local t0 t1
+    t0=$(date +%s.%N)
+    "${@:2}" >"$results/last.log" 2>&1 || { cat "$results/last.log" >>"$log"; echo "failed: ${*:2}; see $log" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    cat "$results/last.log" >>"$log"
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f\n", b-a}' >>"$results/$1"
+  }
+  local build=(dotnet build "$app/app.csproj" --no-restore -nodeReuse:false -v:m -nologo)
+  dotnet restore "$app/app.csproj" -nodeReuse:false -v:q >"$log" 2>&1
+  timed first "${build[@]}" -t:GenerateOciBundle
+  "${build[@]}" >>"$log" 2>&1 # the project's own build, once: the bundle target does not run it, so the first would not be a no-op
+  for ((r = 1; r <= rounds; r++)); do
+    timed noop-build "${build[@]}"
+    timed noop-bundle "${build[@]}" -t:GenerateOciBundle
+    grep -q ", up to date)" "$results/last.log" || { echo "the no-op bundle build was not up to date; see $log" >&2; exit 1; }
+    echo "Console.WriteLine(\"change $r a\");" >"$app/Program.cs"
+    timed change-bundle "${build[@]}" -t:GenerateOciBundle
+    echo "Console.WriteLine(\"change $r b\");" >"$app/Program.cs"
+    timed change-publish dotnet publish "$app/app.csproj" --no-restore -c Debug -r "$rid" --self-contained -nodeReuse:false -v:m -nologo
+  done
+  med() { sort -g "$results/$1" | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+  echo "default console app ($tfm, self-contained for $rid), $rounds round(s), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "  first bundle build: $(med first) s"
+  echo "  no-op: dotnet build -t:GenerateOciBundle $(med noop-bundle) s, dotnet build $(med noop-build) s, ratio $(awk -v a="$(med noop-bundle)" -v b="$(med noop-build)" 'BEGIN {printf "%.2f", a/b}')x"
+  echo "  one-line change: dotnet build -t:GenerateOciBundle $(med change-bundle) s, dotnet publish -r $rid --self-contained $(med change-publish) s, ratio $(awk -v a="$(med change-bundle)" -v b="$(med change-publish)" 'BEGIN {printf "%.2f", a/b}')x"
+}
+if [[ $loop_only == true ]]; then
+  dotnet_loop
+  exit 0
+fi
 
 # Tools: pigz and GNU time are the referees; install them when we may.
 missing=()
@@ -133,6 +187,9 @@ fi
 if [[ $quick == true ]]; then
   exit 0
 fi
+
+echo
+dotnet_loop
 
 # Through MSBuild: pack the SDK, build a project whose rootfs is the corpus once, then compare
 # no-op builds with and without the bundle target.

@@ -264,6 +264,42 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
         Assert.True(File.Exists(Path.Combine(target, "shared", "Microsoft.NETCore.App", version, "libcoreclrtraceptprovider.so")));
     }
 
+    /// <summary>
+    /// The everyday loop on the default app, in one test to spend few builds: the same sources in
+    /// another folder give the same bytes (deterministic source paths in the bundle's publish);
+    /// a build with nothing changed is up to date and writes nothing; a one-line change is built
+    /// and runs.
+    /// </summary>
+    [Fact]
+    public void The_default_app_is_the_same_from_any_folder_up_to_date_when_unchanged_and_rebuilt_on_a_change()
+    {
+        var project = Create("loop-app", ConsoleProject());
+        var copy = project.CopyTo("loop-app-elsewhere");
+        var elsewhere = new TestProject(feed, copy.Directory, copy.ProjectFile, "net10.0");
+        project.BuildSucceeds();
+        elsewhere.BuildSucceeds();
+        Assert.Equal(File.ReadAllBytes(project.BundleFile("config.json")), File.ReadAllBytes(elsewhere.BundleFile("config.json")));
+        Assert.Equal(File.ReadAllBytes(project.BundleFile("rootfs.tar.gz")), File.ReadAllBytes(elsewhere.BundleFile("rootfs.tar.gz")));
+
+        var written = BundleWriteTimes(project);
+        var again = project.BuildSucceeds();
+        Assert.Contains(", up to date)", again.StdOut, StringComparison.Ordinal);
+        Assert.Equal(written, BundleWriteTimes(project));
+
+        File.WriteAllText(Path.Combine(project.Directory, "Program.cs"), "Console.WriteLine(\"changed by one line\");\n");
+        var changed = project.BuildSucceeds();
+        Assert.DoesNotContain(", up to date)", changed.StdOut, StringComparison.Ordinal);
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Equal("changed by one line", run.StdOut.Trim());
+        }
+    }
+
+    private static Dictionary<string, DateTime> BundleWriteTimes(TestProject project) =>
+        Directory.GetFiles(project.BundleDirectory, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
     private static void Copy(string from, string to)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);

@@ -17,7 +17,7 @@ internal static class FileDigests
         return digests;
     }
 
-    private static string Sha256Hex(string path)
+    public static string Sha256Hex(string path)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);

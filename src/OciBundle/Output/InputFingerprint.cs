@@ -11,8 +11,8 @@ namespace OciBundle.Output;
 /// <summary>
 /// One digest over everything a bundle depends on: this tool's build, every property and item of
 /// the request (some, such as a user name, only become config.json once the rootfs is read), the
-/// config.json bytes, the output options, and the name, size, time, mode and link target of every
-/// host input. The same digest as last time (and outputs untouched since) means nothing to write.
+/// config.json bytes, the output options, the content (size, mode, SHA-256) of every published
+/// file, and the name, size, time, mode and link target of every other host input. The same digest as last time (and outputs untouched since) means nothing to write.
 /// </summary>
 public static class InputFingerprint
 {
@@ -44,10 +44,12 @@ public static class InputFingerprint
             AddHostPath(Add, baseRootfs, $"{SurfaceNames.BaseRootfs} {plan.BaseRootfs}");
         }
 
+        // The publish step rewrites some of its files on every run (deps.json, runtimeconfig.json,
+        // the apphost) with the same bytes; what the rootfs gets is their content, so that is what counts.
         foreach (var f in plan.PublishFiles)
         {
             Add($"publish {f.TargetPath} {f.HostPath}");
-            AddHostPath(Add, f.HostPath, "the publish output");
+            AddContent(Add, f.HostPath, "the publish output");
         }
 
         foreach (var d in plan.Directories)
@@ -67,6 +69,31 @@ public static class InputFingerprint
         }
 
         return Convert.ToHexString(hash.GetCurrentHash()).ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// A file's size, mode, link target and SHA-256 (of what it links to, as the rootfs reads it);
+    /// a folder's stat. A file that cannot be read is OCIB3004 for <paramref name="origin"/>.
+    /// </summary>
+    private static void AddContent(Action<string> add, string path, string origin)
+    {
+        if (!File.Exists(path))
+        {
+            AddHostPath(add, path, origin);
+            return;
+        }
+
+        try
+        {
+            var file = new FileInfo(path);
+            var target = file.LinkTarget is null ? file : new FileInfo(file.ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+            var mode = OperatingSystem.IsWindows() ? 0 : (int)target.UnixFileMode;
+            add(string.Create(CultureInfo.InvariantCulture, $"content {target.Length}|{mode}|{file.LinkTarget}|{FileDigests.Sha256Hex(path)}"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OciBundleException(Diagnostic.Error(Messages.UnreadableInput, null, origin, path, e.Message.TrimEnd('.')), e);
+        }
     }
 
     /// <summary>

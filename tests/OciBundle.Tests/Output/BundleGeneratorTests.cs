@@ -159,6 +159,32 @@ public sealed class BundleGeneratorTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Output, "rootfs.tar.gz")));
     }
 
+    /// <summary>
+    /// The SDK's publish rewrites deps.json and runtimeconfig.json on every run with the same
+    /// bytes: published files count by content, so a new write time alone is no change, and new
+    /// bytes of the same size are one.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_published_file_counts_by_its_content_not_its_write_time(bool newContent)
+    {
+        var published = _temp.Combine("publish", "hello.deps.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(published)!);
+        File.WriteAllText(published, "{ \"a\": 1 }");
+        BundleRequest WithPublish() => Request()
+            .With(SurfaceNames.IncludePublishOutput, "true")
+            .With(PublishOutput.AssemblyNameProperty, "hello")
+            .With(PublishOutput.TargetFileNameProperty, "hello.dll")
+            .WithItem(PublishOutput.FileItemType, published, ("RelativePath", "hello.deps.json"));
+        var first = Generate(WithPublish());
+        Assert.False(first.UpToDate);
+
+        File.WriteAllText(published, newContent ? "{ \"a\": 2 }" : "{ \"a\": 1 }");
+        File.SetLastWriteTimeUtc(published, DateTime.UtcNow.AddMinutes(1));
+        Assert.Equal(!newContent, Generate(WithPublish()).UpToDate);
+    }
+
     [Fact]
     public void A_failed_build_leaves_no_bundle_folder_and_no_staging()
     {

@@ -347,8 +347,8 @@ public sealed class FaultTests : IDisposable
             flock.WaitForExit();
         }
 
-        // The kernel drops the lock when the last holder of its file is gone, which may be a
-        // moment after flock itself: its child shares the descriptor.
+        // The kernel drops the lock when flock's process is gone, which may be a moment after
+        // Kill returns.
         for (var waited = 0; LockedByOther(owner) && waited < 200; waited++)
         {
             Thread.Sleep(50);
