@@ -109,6 +109,83 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
         Assert.False(File.Exists(Path.Combine(project.Directory, "bin", "Debug", "net10.0", "linux-arm64", "oci-bundle", "config.json"))); // no bundle written
     }
 
+    /// <summary>
+    /// arm64 on this x64 machine from a real Debian arm64 sysroot (build/arm64-sysroot.sh; .ci/run makes it
+    /// and sets OCIB_ARM64_SYSROOT): every ELF file of the rootfs is for AArch64, seccomp lists the arm64
+    /// architectures, and the bundle sits in the linux-arm64 folder beside the x64 one. It runs under runc
+    /// only with a qemu-aarch64 binfmt handler; the CI sandboxes have none (binfmt_misc is not mounted and
+    /// cannot be from inside them, so installing qemu-user-static registers nothing), so there the bundle
+    /// is checked by ELF machine only, and the test says so in its output.
+    /// </summary>
+    [Fact]
+    public void An_arm64_app_from_a_Debian_arm64_sysroot_is_AArch64_in_every_ELF_file_in_its_own_folder()
+    {
+        var sysroot = Environment.GetEnvironmentVariable("OCIB_ARM64_SYSROOT");
+        if (string.IsNullOrEmpty(sysroot))
+        {
+            Assert.False(Runc.IsCI, "CI=true but OCIB_ARM64_SYSROOT is not set: .ci/run makes it with build/arm64-sysroot.sh");
+            output.WriteLine("SKIPPED: OCIB_ARM64_SYSROOT is not set; make one with build/arm64-sysroot.sh DIR and export it");
+            return;
+        }
+
+        var project = Create("arm64-app", ConsoleProject("<InvariantGlobalization>true</InvariantGlobalization>"));
+        project.BuildSucceeds();
+        var x64Config = File.ReadAllText(project.BundleFile("config.json"));
+        var build = project.BuildSucceeds("-p:OciTargetArchitecture=arm64", $"-p:OciSysroot={sysroot}");
+        Assert.Contains("OciBundle: published self-contained for linux-arm64", build.StdOut);
+        var bundle = Path.Combine(project.Directory, "bin", "Debug", "net10.0", "linux-arm64", "oci-bundle");
+        Assert.Equal(x64Config, File.ReadAllText(project.BundleFile("config.json"))); // the x64 bundle is untouched
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, "config.json")));
+        var architectures = config.RootElement.GetProperty("linux").GetProperty("seccomp").GetProperty("architectures");
+        Assert.Equal(["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"], architectures.EnumerateArray().Select(a => a.GetString()));
+
+        // Every ELF file: e_machine (little-endian u16 at offset 18) is EM_AARCH64.
+        var machines = ElfMachines(Path.Combine(bundle, "rootfs.tar.gz"));
+        output.WriteLine(string.Join('\n', machines.Select(m => $"{m.Key} {m.Value}")));
+        Assert.Contains("app/arm64-app", machines.Keys);
+        Assert.Contains("app/libcoreclr.so", machines.Keys);
+        Assert.Contains(machines.Keys, name => name.EndsWith("libc.so.6", StringComparison.Ordinal));
+        Assert.Contains(machines.Keys, name => name.EndsWith("ld-linux-aarch64.so.1", StringComparison.Ordinal));
+        Assert.All(machines, m => Assert.True(m.Value == 183, $"{m.Key} has ELF machine {m.Value}, not 183 (AArch64)"));
+
+        if (!File.Exists("/proc/sys/fs/binfmt_misc/qemu-aarch64"))
+        {
+            output.WriteLine("NOT RUN: no qemu-aarch64 binfmt handler on this machine (/proc/sys/fs/binfmt_misc/qemu-aarch64): the bundle is checked by ELF machine only");
+            return;
+        }
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(Runc.Unpack(bundle));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Equal(["hello ", "cwd=/app", "runtime=linux-arm64"], run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    private static Dictionary<string, int> ElfMachines(string tarball)
+    {
+        using var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress);
+        using var reader = new TarReader(gzip);
+        var machines = new Dictionary<string, int>();
+        var header = new byte[20];
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.EntryType != TarEntryType.RegularFile || entry.DataStream is not { } data)
+            {
+                continue;
+            }
+
+            var read = data.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            if (read == header.Length && header[0] == 0x7F && header[1] == (byte)'E' && header[2] == (byte)'L' && header[3] == (byte)'F')
+            {
+                machines[entry.Name] = header[18] | (header[19] << 8);
+            }
+        }
+
+        return machines;
+    }
+
     [Theory]
     [InlineData("single-file", "<PublishSingleFile>true</PublishSingleFile>")]
     [InlineData("trimmed", "<PublishTrimmed>true</PublishTrimmed>")]
