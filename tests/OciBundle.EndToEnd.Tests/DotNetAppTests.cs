@@ -113,9 +113,9 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
     /// arm64 on this x64 machine from a real Debian arm64 sysroot (build/arm64-sysroot.sh; .ci/run makes it
     /// and sets OCIB_ARM64_SYSROOT): every ELF file of the rootfs is for AArch64, seccomp lists the arm64
     /// architectures, and the bundle sits in the linux-arm64 folder beside the x64 one. It runs under runc
-    /// only with a qemu-aarch64 binfmt handler; the CI sandboxes have none (binfmt_misc is not mounted and
-    /// cannot be from inside them, so installing qemu-user-static registers nothing), so there the bundle
-    /// is checked by ELF machine only, and the test says so in its output.
+    /// with a qemu-aarch64 binfmt handler (.ci/run registers qemu-user-static's with
+    /// build/qemu-aarch64-binfmt.sh); where the kernel has none, the bundle is checked by ELF machine only
+    /// and the test says so in its output.
     /// </summary>
     [Fact]
     public void An_arm64_app_from_a_Debian_arm64_sysroot_is_AArch64_in_every_ELF_file_in_its_own_folder()
