@@ -195,7 +195,9 @@ internal sealed class FingerprintEntries
     {
         Close();
         // Keys are one line in the stamp, and unique there (an item listed twice gets "#2").
-        name = name.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+        // Names come from the project (an item's Include may hold a lone surrogate or a control
+        // character): the stamp's UTF-8 writer would throw on the first, its line reader split on the second.
+        name = new string(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(name)).Select(c => char.IsControl(c) ? ' ' : c).ToArray());
         var unique = name;
         for (var n = 2; !seen.Add(unique); n++)
         {

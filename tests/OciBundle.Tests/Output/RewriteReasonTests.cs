@@ -113,4 +113,15 @@ public sealed class RewriteReasonTests : IDisposable
         File.WriteAllLines(Stamp, ["oci-bundle-stamp 0", "abc"]);
         Assert.Equal("Bundle rewritten: stamp from an older version.", Build(Request()));
     }
+
+    /// <summary>Found by fuzzing: names from the project are any text; the stamp must still be written and read back.</summary>
+    [Fact]
+    public void An_item_name_that_is_no_valid_text_still_gives_a_stamp_and_a_reason()
+    {
+        const string odd = "a\ud915b\tc\nd\u0008";
+        BundleRequest WithOdd() => Request().WithItem(SurfaceNames.Args, odd);
+        Assert.Equal("Bundle rewritten: no earlier stamp.", Build(WithOdd()));
+        Assert.Null(Build(WithOdd()));
+        Assert.Equal($"Bundle rewritten: item {SurfaceNames.Args} a\ufffdb c d  removed.", Build(Request()));
+    }
 }
