@@ -50,7 +50,7 @@ var failed = false;
 var result = BundleGenerator.Generate(request, diagnostic =>
 {
     failed |= diagnostic.Severity == DiagnosticSeverity.Error;
-    if (diagnostic.Severity != DiagnosticSeverity.Info)
+    if (diagnostic.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning)
     {
         Console.Error.WriteLine(diagnostic);
     }

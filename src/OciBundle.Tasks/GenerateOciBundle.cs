@@ -235,9 +235,9 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
         var location = diagnostic.Location;
         var file = location?.File ?? ProjectFullPath;
-        if (diagnostic.Severity == DiagnosticSeverity.Info)
+        if (diagnostic.Severity is DiagnosticSeverity.Info or DiagnosticSeverity.Detail)
         {
-            Log.LogMessage(null, diagnostic.Code, null, file, location?.Line ?? 0, location?.Column ?? 0, 0, 0, MessageImportance.Normal, diagnostic.Message);
+            Log.LogMessage(null, diagnostic.Code, null, file, location?.Line ?? 0, location?.Column ?? 0, 0, 0, diagnostic.Severity == DiagnosticSeverity.Info ? MessageImportance.Normal : MessageImportance.Low, diagnostic.Message);
         }
         else if (diagnostic.Severity == DiagnosticSeverity.Error)
         {

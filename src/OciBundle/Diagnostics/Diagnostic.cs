@@ -7,6 +7,9 @@ public enum DiagnosticSeverity
 
     /// <summary>What the build chose or did on its own (libraries added, publish mode): logged at normal verbosity, never a failure.</summary>
     Info,
+
+    /// <summary>Why the build did what it did (which input made a bundle be rewritten): logged at detailed verbosity only.</summary>
+    Detail,
 }
 
 /// <summary>Where a value was written: a project or import file, with a 1-based line and column when known.</summary>
@@ -30,6 +33,9 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
 
     public static Diagnostic Info(string catalogueText, SourceLocation? location, params object?[] args) =>
         Create(DiagnosticSeverity.Info, catalogueText, location, args);
+
+    public static Diagnostic Detail(string catalogueText, SourceLocation? location, params object?[] args) =>
+        Create(DiagnosticSeverity.Detail, catalogueText, location, args);
 
     private static Diagnostic Create(DiagnosticSeverity severity, string catalogueText, SourceLocation? location, object?[] args)
     {

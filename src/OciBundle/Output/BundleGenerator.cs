@@ -73,16 +73,20 @@ public static class BundleGenerator
 
         doing.What = "taking the inputs' fingerprint";
         var configJson = SpecJson.Serialize(spec);
-        var fingerprint = InputFingerprint.Compute(request, configJson, options, plan);
+        var inputs = InputFingerprint.ComputeWithEntries(request, configJson, options, plan);
+        var fingerprint = inputs.Digest;
         if (UpToDateStamp.ReadIfCurrent(options.StampFile, fingerprint) is { } current)
         {
             return new BundleResult(options.OutputDirectory, current, UpToDate: true);
         }
 
+        // Taken before writing (which changes the outputs' times), said after it worked.
+        var why = UpToDateStamp.WhyNotCurrent(options.StampFile, inputs);
         try
         {
             var outputs = Write(reader, spec, options, plan, report, reportedAsError, cancellation, doing);
-            UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs);
+            report(Diagnostic.Detail(Messages.BundleRewritten, null, why));
+            UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs, inputs.Entries);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
         }
         catch (OciBundleException e)

@@ -16,14 +16,29 @@ namespace OciBundle.Output;
 /// </summary>
 public static class InputFingerprint
 {
-    public static string Compute(BundleRequest request, byte[] configJson, BundleOptions options, RootfsPlan plan)
+    public static string Compute(BundleRequest request, byte[] configJson, BundleOptions options, RootfsPlan plan) =>
+        ComputeWithEntries(request, configJson, options, plan).Digest;
+
+    /// <summary>
+    /// The digest, and the same inputs as named entries ("property OciMemoryLimit", "file /app/data.txt")
+    /// each with a short digest of its own, so a rewrite can name the first input that differs.
+    /// </summary>
+    public static FingerprintResult ComputeWithEntries(BundleRequest request, byte[] configJson, BundleOptions options, RootfsPlan plan)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
+        var entries = new FingerprintEntries();
+        void Add(string text)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text + "\n");
+            hash.AppendData(bytes);
+            entries.Append(bytes);
+        }
 
+        entries.Start("tool");
         Add("tool " + typeof(InputFingerprint).Assembly.ManifestModule.ModuleVersionId);
         foreach (var (name, value) in request.Properties.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
         {
+            entries.Start("property " + name);
             Add($"property {name}={value}");
         }
 
@@ -31,15 +46,20 @@ public static class InputFingerprint
         {
             foreach (var item in items)
             {
+                entries.Start($"item {type} {item.ItemSpec}");
                 var metadata = item.Metadata.OrderBy(m => m.Key, StringComparer.OrdinalIgnoreCase).Select(m => $"{m.Key}={m.Value}");
                 Add($"item {type} {item.ItemSpec} {string.Join('|', metadata)}");
             }
         }
 
+        entries.Start("config.json");
         hash.AppendData(configJson);
+        entries.Append(configJson);
+        entries.Start("output options");
         Add($"options {options.OutputDirectory}|{options.ArchivePath}|{options.Format}|{options.CompressionLevel}|{options.SourceDateEpoch}");
         if (plan.BaseRootfsHostPath is { } baseRootfs)
         {
+            entries.Start("base rootfs " + baseRootfs);
             Add("base " + baseRootfs);
             AddHostPath(Add, baseRootfs, $"{SurfaceNames.BaseRootfs} {plan.BaseRootfs}");
         }
@@ -48,27 +68,31 @@ public static class InputFingerprint
         // the apphost) with the same bytes; what the rootfs gets is their content, so that is what counts.
         foreach (var f in plan.PublishFiles)
         {
+            entries.Start("published file " + f.HostPath);
             Add($"publish {f.TargetPath} {f.HostPath}");
             AddContent(Add, f.HostPath, "the publish output");
         }
 
         foreach (var d in plan.Directories)
         {
+            entries.Start("folder " + d.Path);
             Add($"dir {d.Path} {d.Mode} {d.Uid} {d.Gid}");
         }
 
         foreach (var f in plan.Files)
         {
+            entries.Start("file " + f.HostPath);
             Add($"file {f.TargetPath} {f.Mode} {f.Uid} {f.Gid} {f.HostPath}");
             AddHostPath(Add, f.HostPath, f.Origin);
         }
 
         foreach (var l in plan.Symlinks)
         {
+            entries.Start("link " + l.Path);
             Add($"link {l.Path} {l.LinkTarget} {l.Uid} {l.Gid}");
         }
 
-        return Convert.ToHexString(hash.GetCurrentHash()).ToLowerInvariant();
+        return new FingerprintResult(Convert.ToHexString(hash.GetCurrentHash()).ToLowerInvariant(), entries.Finish());
     }
 
     /// <summary>
@@ -153,5 +177,54 @@ public static class InputFingerprint
         var size = info is FileInfo file && info.LinkTarget is null ? file.Length : 0;
         var mode = OperatingSystem.IsWindows() ? 0 : (int)info.UnixFileMode;
         return string.Create(CultureInfo.InvariantCulture, $"{relative}|{size}|{info.LastWriteTimeUtc.Ticks}|{mode}|{info.LinkTarget}");
+    }
+}
+
+/// <summary>The inputs' digest and its named entries, in the order they were taken, each with a short digest.</summary>
+public sealed record FingerprintResult(string Digest, IReadOnlyList<KeyValuePair<string, string>> Entries);
+
+/// <summary>Per-entry digests: 16 hex digits each, enough to tell a change, small enough for a stamp line per input.</summary>
+internal sealed class FingerprintEntries
+{
+    private readonly List<KeyValuePair<string, string>> done = [];
+    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+    private IncrementalHash? current;
+    private string? key;
+
+    public void Start(string name)
+    {
+        Close();
+        // Keys are one line in the stamp, and unique there (an item listed twice gets "#2").
+        // Names come from the project (an item's Include may hold a lone surrogate or a control
+        // character): the stamp's UTF-8 writer would throw on the first, its line reader split on the second.
+        name = new string(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(name)).Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+        var unique = name;
+        for (var n = 2; !seen.Add(unique); n++)
+        {
+            unique = string.Create(CultureInfo.InvariantCulture, $"{name} #{n}");
+        }
+
+        key = unique;
+        current = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    }
+
+    public void Append(byte[] bytes) => current?.AppendData(bytes);
+
+    public IReadOnlyList<KeyValuePair<string, string>> Finish()
+    {
+        Close();
+        return done;
+    }
+
+    private void Close()
+    {
+        if (current is not null && key is not null)
+        {
+            done.Add(new(key, Convert.ToHexString(current.GetCurrentHash(), 0, 8).ToLowerInvariant()));
+            current.Dispose();
+        }
+
+        current = null;
+        key = null;
     }
 }

@@ -10,6 +10,112 @@ public static class UpToDateStamp
 {
     internal const string Header = "oci-bundle-stamp 1";
 
+    /// <summary>Kind of the stamp lines that name one input and its short digest (three fields, so older readers skip them).</summary>
+    internal const string InputKind = "input";
+
+    /// <summary>
+    /// Why <see cref="ReadIfCurrent"/> found the bundle not up to date, in words: no earlier stamp,
+    /// a stamp from an older version, the first input entry that differs, or the output that was
+    /// deleted or touched. Only for logging; the decision stays with <see cref="ReadIfCurrent"/>.
+    /// </summary>
+    public static string WhyNotCurrent(string? stampFile, FingerprintResult fingerprint)
+    {
+        if (stampFile is null || !File.Exists(stampFile))
+        {
+            return "no earlier stamp";
+        }
+
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(stampFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "the earlier stamp cannot be read";
+        }
+
+        if (lines.Length < 2 || lines[0] != Header)
+        {
+            return "stamp from an older version";
+        }
+
+        var rows = lines.Skip(2).Select(l => l.Split('\t')).ToList();
+        if (lines[1] == fingerprint.Digest)
+        {
+            foreach (var parts in rows.Where(p => p.Length >= 4 && p[0] != InputKind))
+            {
+                var path = parts[1];
+                if (!File.Exists(path) && !Directory.Exists(path))
+                {
+                    return $"output {path} missing";
+                }
+
+                if (!long.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks) || WriteTicks(path) != ticks)
+                {
+                    return $"output {path} changed since it was written";
+                }
+            }
+
+            return "the earlier stamp is incomplete";
+        }
+
+        var earlier = new Dictionary<string, string>(StringComparer.Ordinal);
+        var earlierOrder = new List<string>();
+        foreach (var parts in rows.Where(p => p.Length == 3 && p[0] == InputKind))
+        {
+            if (earlier.TryAdd(parts[1], parts[2]))
+            {
+                earlierOrder.Add(parts[1]);
+            }
+        }
+
+        if (earlier.Count == 0)
+        {
+            return "stamp from an older version";
+        }
+
+        // The first difference in input order: a removed entry counts where it stood, so removing
+        // a property is named before the config.json it also changes.
+        var now = fingerprint.Entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        var firstRemoved = -1;
+        var keptBeforeIt = 0;
+        foreach (var key in earlierOrder)
+        {
+            if (!now.Contains(key))
+            {
+                firstRemoved = keptBeforeIt;
+                break;
+            }
+
+            keptBeforeIt++;
+        }
+
+        for (var i = 0; i < fingerprint.Entries.Count; i++)
+        {
+            var (key, digest) = fingerprint.Entries[i];
+            var difference = !earlier.TryGetValue(key, out var before) ? $"{key} added"
+                : before != digest ? (key == "tool" ? "OciBundle.Sdk itself changed" : $"{key} changed")
+                : null;
+            if (firstRemoved >= 0 && firstRemoved <= i)
+            {
+                return $"{earlierOrder.First(k => !now.Contains(k))} removed";
+            }
+
+            if (difference is not null)
+            {
+                return difference;
+            }
+        }
+
+        if (firstRemoved >= 0)
+        {
+            return $"{earlierOrder.First(k => !now.Contains(k))} removed";
+        }
+
+        return "the inputs' digest changed";
+    }
+
     public static IReadOnlyList<BundleOutputFile>? ReadIfCurrent(string? stampFile, string fingerprint)
     {
         if (stampFile is null || !File.Exists(stampFile))
@@ -29,6 +135,11 @@ public static class UpToDateStamp
             foreach (var line in lines.Skip(2))
             {
                 var parts = line.Split('\t');
+                if (parts[0] == InputKind)
+                {
+                    continue; // a named input's digest: only for saying why a bundle was rewritten
+                }
+
                 var (kind, path, size, ticks, sha) = (parts[0], parts[1], long.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture), parts[4]);
                 if (WriteTicks(path) != ticks)
                 {
@@ -50,11 +161,11 @@ public static class UpToDateStamp
     /// Writes the stamp after the bundle is in place. A stamp that cannot be written only costs the
     /// next build its shortcut, so that is no reason to fail a build whose bundle is already there.
     /// </summary>
-    public static void TryWrite(string? stampFile, string fingerprint, IReadOnlyList<BundleOutputFile> outputs)
+    public static void TryWrite(string? stampFile, string fingerprint, IReadOnlyList<BundleOutputFile> outputs, IReadOnlyList<KeyValuePair<string, string>>? entries = null)
     {
         try
         {
-            Write(stampFile, fingerprint, outputs);
+            Write(stampFile, fingerprint, outputs, entries);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -69,7 +180,7 @@ public static class UpToDateStamp
         }
     }
 
-    public static void Write(string? stampFile, string fingerprint, IReadOnlyList<BundleOutputFile> outputs)
+    public static void Write(string? stampFile, string fingerprint, IReadOnlyList<BundleOutputFile> outputs, IReadOnlyList<KeyValuePair<string, string>>? entries = null)
     {
         if (stampFile is null)
         {
@@ -78,6 +189,7 @@ public static class UpToDateStamp
 
         var lines = new List<string> { Header, fingerprint };
         lines.AddRange(outputs.Select(o => string.Join('\t', o.Kind, o.Path, o.Size.ToString(CultureInfo.InvariantCulture), WriteTicks(o.Path).ToString(CultureInfo.InvariantCulture), o.Sha256)));
+        lines.AddRange((entries ?? []).Select(e => string.Join('\t', InputKind, e.Key, e.Value)));
         Directory.CreateDirectory(Path.GetDirectoryName(stampFile)!);
         File.WriteAllLines(stampFile, lines);
     }

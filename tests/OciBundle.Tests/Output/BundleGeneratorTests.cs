@@ -209,7 +209,7 @@ public sealed class BundleGeneratorTests : IDisposable
 
         File.WriteAllText(_temp.Combine("bad.tar.gz"), "not gzip at all");
         Assert.Null(BundleGenerator.Generate(Request(("OciBaseRootfs", _temp.Combine("bad.tar.gz"))), _reported.Add));
-        Assert.Equal("OCIB3005", Assert.Single(_reported).Code);
+        Assert.Equal("OCIB3005", Assert.Single(_reported, d => d.Severity != DiagnosticSeverity.Detail).Code);
 
         Assert.Equal(before.Keys.Order(), Directory.GetFileSystemEntries(Output).Order());
         Assert.All(before, pair => Assert.Equal(pair.Value, File.ReadAllBytes(pair.Key)));
