@@ -44,11 +44,12 @@ public sealed class ReproducibleTarWriter : IDisposable
     /// become one file and hard links to it. Throws OCIB3004 when a source file cannot be read or
     /// its size changed since it was listed.
     /// </summary>
-    public void WriteTree(IReadOnlyList<RootfsEntry> sorted, string prefix)
+    public void WriteTree(IReadOnlyList<RootfsEntry> sorted, string prefix, PackingProgress? progress = null)
     {
         var firstOfLinkGroup = new Dictionary<(string Key, int Mode, int Uid, int Gid), string>();
         foreach (var item in sorted)
         {
+            progress?.Advance(item);
             var name = prefix + item.Path;
             switch (item.Type)
             {
