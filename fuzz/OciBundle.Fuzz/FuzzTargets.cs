@@ -131,7 +131,7 @@ public static class FuzzTargets
             return;
         }
 
-        _ = Validation.Elf.TryReadMachine(input, out _);
+        _ = ElfReader.TryReadMachine(input, out _);
         var path = Path.Combine(Fresh(scratch), "program");
         File.WriteAllBytes(path, input);
         try

@@ -24,8 +24,30 @@ public static class ElfReader
     // A sane upper bound, so a corrupt header cannot make us allocate gigabytes.
     private const int MaxTableBytes = 16 * 1024 * 1024;
 
+    private const int MachineOffset = 18; // e_machine: after e_ident (16 bytes) and e_type (2 bytes)
+
     /// <summary>True when <paramref name="head"/> starts with the ELF magic number.</summary>
     public static bool IsElf(ReadOnlySpan<byte> head) => head.Length >= 4 && head[..4].SequenceEqual("\u007fELF"u8);
+
+    /// <summary>
+    /// e_machine, the architecture a program is built for, from the first bytes of a file: the
+    /// entrypoint checks and the sysroot probe need no more, and take a file whose other fields
+    /// are broken for what its header says.
+    /// </summary>
+    public static bool TryReadMachine(ReadOnlySpan<byte> head, out int machine)
+    {
+        machine = 0;
+        if (head.Length < MachineOffset + 2 || !IsElf(head))
+        {
+            return false;
+        }
+
+        // e_ident[EI_DATA]: 1 little-endian, 2 big-endian (s390x, some ppc and mips).
+        machine = head[5] == 2
+            ? (head[MachineOffset] << 8) | head[MachineOffset + 1]
+            : head[MachineOffset] | (head[MachineOffset + 1] << 8);
+        return true;
+    }
 
     /// <summary>Null when the file is not ELF at all; an <see cref="ElfFormatException"/> when it is, but broken.</summary>
     public static ElfFile? Read(string path)

@@ -109,7 +109,7 @@ public sealed class SharedLibraryCollector
 
                     using var stream = File.OpenRead(file);
                     var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-                    if (Validation.Elf.TryReadMachine(head.AsSpan(0, read), out var machine) && machine == _architecture.ElfMachine)
+                    if (ElfReader.TryReadMachine(head.AsSpan(0, read), out var machine) && machine == _architecture.ElfMachine)
                     {
                         return true;
                     }

@@ -179,7 +179,7 @@ public static class RootfsRules
 
         var head = ReadHead(entry);
         var architecture = TargetArchitecture.Read(reader);
-        if (Elf.TryReadMachine(head, out var machine))
+        if (ElfReader.TryReadMachine(head, out var machine))
         {
             CheckMachine(reader, location, program, machine, architecture);
         }
@@ -216,7 +216,7 @@ public static class RootfsRules
             return;
         }
 
-        if (Elf.TryReadMachine(ReadHead(entry), out var machine))
+        if (ElfReader.TryReadMachine(ReadHead(entry), out var machine))
         {
             CheckMachine(reader, location, interpreter, machine, architecture);
         }

@@ -27,8 +27,6 @@ public sealed partial class FolderDependencyTests(ITestOutputHelper output)
             + "from Building. Issue 14 items 2 and 3 (typed seccomp settings, the steps in their own folder) remove it.",
         [("Spec", "Building")] =
             "RuntimeSpec's default ociVersion is GeneralStep.DefaultSpecVersion. Issue 14 item 6 (defaults in one place) removes it.",
-        [("Rootfs", "Validation")] =
-            "SharedLibraryCollector peeks at e_machine with Validation/Elf.cs. Issue 14 item 5 (one ELF reader) removes it.",
     };
 
     [Fact]

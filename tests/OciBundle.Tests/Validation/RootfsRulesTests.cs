@@ -125,11 +125,11 @@ public sealed class RootfsRulesTests : IDisposable
     [Fact]
     public void The_ELF_reader_handles_both_byte_orders_and_refuses_other_files()
     {
-        Assert.True(Elf.TryReadMachine(ElfHeader(22, littleEndian: false), out var s390));
+        Assert.True(OciBundle.ElfFormat.ElfReader.TryReadMachine(ElfHeader(22, littleEndian: false), out var s390));
         Assert.Equal(22, s390);
-        Assert.False(Elf.TryReadMachine("#!/bin/sh\n"u8, out _));
-        Assert.False(Elf.TryReadMachine(ElfAmd64.AsSpan(0, 10), out _));
-        Assert.True(Elf.TryReadMachine(System.IO.File.ReadAllBytes("/proc/self/exe").AsSpan(0, 64), out var self));
+        Assert.False(OciBundle.ElfFormat.ElfReader.TryReadMachine("#!/bin/sh\n"u8, out _));
+        Assert.False(OciBundle.ElfFormat.ElfReader.TryReadMachine(ElfAmd64.AsSpan(0, 10), out _));
+        Assert.True(OciBundle.ElfFormat.ElfReader.TryReadMachine(System.IO.File.ReadAllBytes("/proc/self/exe").AsSpan(0, 64), out var self));
         Assert.Equal(TargetArchitecture.FromHost(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture).ElfMachine, self);
     }
 }
