@@ -7,6 +7,8 @@
 #   build/compare-outputs.sh OLD_COMMIT [NEW_COMMIT]      NEW defaults to HEAD
 #   COMPARE_WORK=/tmp/dir build/compare-outputs.sh …       scratch folder (default /tmp/compare-outputs)
 # Prints one line per project and "PASS" or "FAIL" last; exits 1 on any difference.
+# Run a copy of it (cp build/compare-outputs.sh /tmp/) if you edit the tree meanwhile: bash reads
+# a script as it goes.
 # Both sides build in the same project folders (bin/obj removed between them), so paths logged
 # and recorded are the same; gzip bytes depend on the runtime's zlib, so same machine, same bytes.
 set -euo pipefail
@@ -184,8 +186,9 @@ build_side() { # $1 side name, $2 commit
     # What the user sees of this SDK: every OCIB line and the "->" lines, without timings.
     grep -E 'OCIB[0-9]{4}|-> ' "$out/$name.log" | grep -v 'Time Elapsed' | sed -E 's/^ +//; s/[0-9]+(\.[0-9]+)? ?(ms|s)\b/<t>/g' | sort -u >"$out/$name.lines" || true
     mkdir -p "$out/$name"
-    [[ -d "$dir/bin" ]] && cp -a "$dir/bin/." "$out/$name/"
-    find "$out/$name" -type d -name 'obj' -prune -exec rm -rf {} +
+    if [[ -d "$dir/bin" ]]; then
+      cp -a "$dir/bin/." "$out/$name/"
+    fi
   done
 }
 
