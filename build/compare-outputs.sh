@@ -7,12 +7,12 @@
 #   build/compare-outputs.sh OLD_COMMIT [NEW_COMMIT]      NEW defaults to HEAD
 #   COMPARE_WORK=/tmp/dir build/compare-outputs.sh …       scratch folder (default /tmp/compare-outputs)
 # Prints one line per project and "PASS" or "FAIL" last; exits 1 on any difference.
-# Run a copy of it (cp build/compare-outputs.sh /tmp/) if you edit the tree meanwhile: bash reads
+# Run a copy of it from the repository (bash /tmp/copy.sh …) if you edit the tree meanwhile: bash reads
 # a script as it goes.
 # Both sides build in the same project folders (bin/obj removed between them), so paths logged
 # and recorded are the same; gzip bytes depend on the runtime's zlib, so same machine, same bytes.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(git rev-parse --show-toplevel 2>/dev/null || (cd "$(dirname "$0")/.." && pwd))
 old=$(git -C "$root" rev-parse --verify "${1:?usage: compare-outputs.sh OLD_COMMIT [NEW_COMMIT]}^{commit}")
 new=$(git -C "$root" rev-parse --verify "${2:-HEAD}^{commit}")
 work=${COMPARE_WORK:-/tmp/compare-outputs}
