@@ -1,7 +1,6 @@
 using System.Text.Json;
 using OciBundle.Building;
 using OciBundle.Diagnostics;
-using OciBundle.Seccomp;
 
 namespace OciBundle.Plugins;
 

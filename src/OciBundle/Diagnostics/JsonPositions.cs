@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OciBundle.Seccomp;
+namespace OciBundle.Diagnostics;
 
 /// <summary>
 /// Finds where a value was written in a JSON file, so an error about a profile's content can

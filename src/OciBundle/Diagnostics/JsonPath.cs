@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace OciBundle.Seccomp;
+namespace OciBundle.Diagnostics;
 
 /// <summary>
 /// A place in a JSON document, such as syscalls[3].args[0].op: shown in messages, and used by
