@@ -13,26 +13,6 @@ public static class DeviceStep
 {
     private const uint DefaultFileMode = 0b110_110_110; // 0666, what runc and Docker use
 
-    /// <summary>Devices a project may name by path alone: type, major, minor (devices.txt).</summary>
-    public static readonly IReadOnlyDictionary<string, (string Type, long Major, long Minor)> WellKnown =
-        new SortedDictionary<string, (string, long, long)>(StringComparer.Ordinal)
-        {
-            ["/dev/null"] = ("c", 1, 3),
-            ["/dev/zero"] = ("c", 1, 5),
-            ["/dev/full"] = ("c", 1, 7),
-            ["/dev/random"] = ("c", 1, 8),
-            ["/dev/urandom"] = ("c", 1, 9),
-            ["/dev/tty"] = ("c", 5, 0),
-            ["/dev/ptmx"] = ("c", 5, 2),
-            ["/dev/hwrng"] = ("c", 10, 183),
-            ["/dev/net/tun"] = ("c", 10, 200),
-            ["/dev/fuse"] = ("c", 10, 229),
-            ["/dev/kvm"] = ("c", 10, 232),
-            ["/dev/loop-control"] = ("c", 10, 237),
-            ["/dev/vhost-net"] = ("c", 10, 238),
-            ["/dev/vhost-vsock"] = ("c", 10, 241),
-        };
-
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
         var devices = new List<Device>();
@@ -112,13 +92,13 @@ public static class DeviceStep
 
         if (major is null || minor is null)
         {
-            if (type != "p" && !WellKnown.ContainsKey(path))
+            if (type != "p" && !DeviceNumbers.NamedByPath.ContainsKey(path))
             {
-                reader.Diagnostics.Error(Messages.UnknownDevice, item.Location, path, string.Join(", ", WellKnown.Keys));
+                reader.Diagnostics.Error(Messages.UnknownDevice, item.Location, path, string.Join(", ", DeviceNumbers.NamedByPath.Keys));
                 return null;
             }
 
-            if (WellKnown.TryGetValue(path, out var known))
+            if (DeviceNumbers.NamedByPath.TryGetValue(path, out var known))
             {
                 type ??= known.Type;
                 major ??= known.Major;

@@ -22,10 +22,7 @@ public static class HostNamespacesStep
         else if (mode == "host")
         {
             Share(reader, spec, SurfaceNames.NetworkMode, "host", "network", "its interfaces and ports");
-            foreach (var file in HostNetworkFiles.Where(f => !spec.Mounts.Any(m => m.Destination == f)))
-            {
-                spec.Mounts.Add(new Mount { Destination = file, Type = "bind", Source = file, Options = ["rbind", "ro"] });
-            }
+            BindHostNetworkFiles(spec);
         }
 
         if (reader.Bool(SurfaceNames.HostIpc, false))
@@ -36,6 +33,18 @@ public static class HostNamespacesStep
         if (reader.Bool(SurfaceNames.HostPid, false))
         {
             Share(reader, spec, SurfaceNames.HostPid, "true", "pid", "so it sees and can signal every host process");
+        }
+    }
+
+    /// <summary>
+    /// Binds the host's /etc/hosts and /etc/resolv.conf read-only where the spec has no mount
+    /// there yet: host networking does, and so does Docker's plugin runtime for any network type.
+    /// </summary>
+    public static void BindHostNetworkFiles(RuntimeSpec spec)
+    {
+        foreach (var file in HostNetworkFiles.Where(f => !spec.Mounts.Any(m => m.Destination == f)))
+        {
+            spec.Mounts.Add(new Mount { Destination = file, Type = "bind", Source = file, Options = ["rbind", "ro"] });
         }
     }
 

@@ -33,10 +33,7 @@ public static class PluginStep
         // host was read as OciNetworkMode, whose step already bound the files; other types bind them too.
         if (reader.String(PluginVocabulary.NetworkTypeProperty) is not null && reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() != "host")
         {
-            foreach (var file in HostNamespacesStep.HostNetworkFiles.Where(f => !spec.Mounts.Any(m => m.Destination == f)))
-            {
-                spec.Mounts.Add(new Mount { Destination = file, Type = "bind", Source = file, Options = ["rbind", "ro"] });
-            }
+            HostNamespacesStep.BindHostNetworkFiles(spec);
         }
 
         if (PropagatedMount(reader, report: true) is { } propagated)
