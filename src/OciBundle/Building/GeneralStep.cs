@@ -7,11 +7,9 @@ namespace OciBundle.Building;
 /// <summary>ociVersion and root.</summary>
 public static partial class GeneralStep
 {
-    public const string DefaultSpecVersion = "1.1.0"; // the seccomp profile's errnoRet needs it; runc 1.1.5 and crun 1.8.1 accept it, crun 1.8.1 refuses 1.2.0+
-
     public static void Apply(RequestReader reader, RuntimeSpec spec)
     {
-        var version = reader.String(SurfaceNames.SpecVersion) ?? DefaultSpecVersion;
+        var version = reader.String(SurfaceNames.SpecVersion) ?? RuntimeSpec.DefaultVersion;
         if (!SemanticVersion().IsMatch(version))
         {
             reader.Diagnostics.Error(Messages.InvalidSpecVersion, reader.Locate(SurfaceNames.SpecVersion), version);

@@ -7,7 +7,14 @@ namespace OciBundle.Spec;
 
 public sealed class RuntimeSpec
 {
-    public string OciVersion { get; set; } = Building.GeneralStep.DefaultSpecVersion;
+    /// <summary>
+    /// The runtime-spec version when OciSpecVersion is not set: the seccomp profile's errnoRet
+    /// needs 1.1.0; runc 1.1.5 and crun 1.8.1 accept it, crun 1.8.1 refuses 1.2.0 and later. The
+    /// targets' default, OCIB1026 and OCIB2010 say the same (a unit test keeps them so).
+    /// </summary>
+    public const string DefaultVersion = "1.1.0";
+
+    public string OciVersion { get; set; } = DefaultVersion;
 
     public Process Process { get; set; } = new();
 

@@ -25,8 +25,6 @@ public sealed partial class FolderDependencyTests(ITestOutputHelper output)
         [("Building", "Seccomp")] =
             "SeccompStep renders the profile with Seccomp's loader, which reads the request, DiagnosticBag and InputFiles "
             + "from Building. Issue 14 items 2 and 3 (typed seccomp settings, the steps in their own folder) remove it.",
-        [("Spec", "Building")] =
-            "RuntimeSpec's default ociVersion is GeneralStep.DefaultSpecVersion. Issue 14 item 6 (defaults in one place) removes it.",
     };
 
     [Fact]
