@@ -1,8 +1,13 @@
 using OciBundle.Building;
+using OciBundle.Tests.Support;
 
 namespace OciBundle.Tests.Building;
 
-/// <summary>A request with the SDK's default items, as a project that sets nothing gets them.</summary>
+/// <summary>
+/// A request as a project that sets nothing gets it: the package's own default items and literal
+/// property defaults, read from its props and targets (<see cref="PackageDefaults"/>), so the
+/// tests cannot drift from the package.
+/// </summary>
 internal static class RequestBuilder
 {
     public static BundleRequest Defaults()
@@ -10,27 +15,20 @@ internal static class RequestBuilder
         var request = new BundleRequest()
             .With(SurfaceNames.BundleName, "app")
             .With(SurfaceNames.BundleOutputPath, "/tmp/unused");
-        foreach (var cap in DefaultCapabilities)
+        foreach (var (name, value) in PackageDefaults.Properties)
         {
-            request.WithDefaultItem(SurfaceNames.Capability, cap);
+            request.With(name, value);
         }
 
-        foreach (var ns in new[] { "pid", "network", "ipc", "uts", "mount" })
+        foreach (var (itemType, include, metadata) in PackageDefaults.Items)
         {
-            request.WithDefaultItem(SurfaceNames.Namespace, ns);
+            request.WithDefaultItem(itemType, include, metadata);
         }
 
-        request.WithDefaultItem(SurfaceNames.Mount, "/proc", ("Type", "proc"), ("Source", "proc"));
-        request.WithDefaultItem(SurfaceNames.Mount, "/dev", ("Type", "tmpfs"), ("Source", "tmpfs"), ("Options", "nosuid,strictatime,mode=755,size=65536k"));
-        request.WithDefaultItem(SurfaceNames.Mount, "/sys", ("Type", "sysfs"), ("Source", "sysfs"), ("Options", "nosuid,noexec,nodev,ro"));
-        request.WithDefaultItem(SurfaceNames.Rlimit, "RLIMIT_NOFILE", ("Soft", "1024"), ("Hard", "1024"));
         request.WithItem(SurfaceNames.Entrypoint, "/bin/sh");
         return request;
     }
 
     public static readonly string[] DefaultCapabilities =
-    [
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
-        "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-    ];
+        PackageDefaults.Items.Where(i => i.ItemType == SurfaceNames.Capability).Select(i => i.Include).ToArray();
 }

@@ -193,8 +193,8 @@ public class SpecBuilderTests
     public void Default_mounts_are_written_with_their_options()
     {
         var mounts = BuildClean(RequestBuilder.Defaults()).Mounts;
-        Assert.Equal(["/proc", "/dev", "/sys"], mounts.Select(m => m.Destination));
-        Assert.Equal(["nosuid", "noexec", "nodev", "ro"], mounts[2].Options);
+        Assert.Equal(["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"], mounts.Select(m => m.Destination));
+        Assert.Equal(["nosuid", "noexec", "nodev", "ro"], mounts[5].Options);
         Assert.Null(mounts[0].Options);
     }
 
@@ -204,7 +204,7 @@ public class SpecBuilderTests
         var spec = BuildClean(RequestBuilder.Defaults().WithItem(SurfaceNames.Mount, "/dev", ("Type", "tmpfs"), ("Source", "tmpfs"), ("Options", "size=1m")));
         var dev = Assert.Single(spec.Mounts, m => m.Destination == "/dev");
         Assert.Equal(["size=1m"], dev.Options);
-        Assert.Equal(["/proc", "/dev", "/sys"], spec.Mounts.Select(m => m.Destination)); // in the default's place, before its children
+        Assert.Equal(["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"], spec.Mounts.Select(m => m.Destination)); // in the default's place, before its children
     }
 
     [Fact]
@@ -240,7 +240,9 @@ public class SpecBuilderTests
     [Fact]
     public void Masked_and_readonly_paths_come_from_their_items()
     {
+        // The defaults switched off (OciEnableDefaultMaskedPathItems/ReadonlyPathItems=false), then one item each.
         var spec = BuildClean(RequestBuilder.Defaults()
+            .WithItems(SurfaceNames.MaskedPath, []).WithItems(SurfaceNames.ReadonlyPath, [])
             .WithItem(SurfaceNames.MaskedPath, "/proc/kcore")
             .WithItem(SurfaceNames.ReadonlyPath, "/proc/sys"));
         Assert.Equal(["/proc/kcore"], spec.Linux.MaskedPaths);

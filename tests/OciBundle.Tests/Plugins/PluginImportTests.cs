@@ -134,7 +134,8 @@ public sealed class PluginImportTests : IDisposable
               "mounts": [ { "destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["size=1g"] } ] }
             """));
 
-        Assert.Equal(["/proc", "/dev", "/sys", "/dev/shm", "/dev/mqueue"], spec.Mounts.Take(5).Select(m => m.Destination));
+        // The package's seven default mounts, /dev/shm replaced in its place (the helper had three before issue 14).
+        Assert.Equal(["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"], spec.Mounts.Take(7).Select(m => m.Destination));
         Assert.Equal(["size=1g"], MountAt(spec, "/dev/shm").Options);
         Assert.Equal("mqueue", MountAt(spec, "/dev/mqueue").Type);
     }
