@@ -183,8 +183,9 @@ build_side() { # $1 side name, $2 commit
     local file
     file=$(find "$dir" -maxdepth 1 -name '*.*proj' | head -1)
     (cd "$dir" && dotnet build "$file" -t:GenerateOciBundle -nodeReuse:false -v:n -p:UseSharedCompilation=false >"$out/$name.log" 2>&1) && echo "exit 0" >"$out/$name.exit" || echo "exit $?" >"$out/$name.exit"
-    # What the user sees of this SDK: every OCIB line and the "->" lines, without timings.
-    grep -E 'OCIB[0-9]{4}|-> ' "$out/$name.log" | grep -v 'Time Elapsed' | sed -E 's/^ +//; s/[0-9]+(\.[0-9]+)? ?(ms|s)\b/<t>/g' | sort -u >"$out/$name.lines" || true
+    # What the user sees of this SDK: every OCIB line and the "->" lines, without timings; not
+    # OCIB5009, the progress of a long write, which says how far it got after each 5 seconds.
+    grep -E 'OCIB[0-9]{4}|-> ' "$out/$name.log" | grep -v -e 'Time Elapsed' -e 'OCIB5009' | sed -E 's/^ +//; s/[0-9]+(\.[0-9]+)? ?(ms|s)\b/<t>/g' | sort -u >"$out/$name.lines" || true
     mkdir -p "$out/$name"
     if [[ -d "$dir/bin" ]]; then
       cp -a "$dir/bin/." "$out/$name/"
