@@ -16,11 +16,15 @@ public static class AccountResolver
         var users = new Lazy<Dictionary<string, (uint Uid, uint Gid)>?>(() => ReadPasswd(tree));
         var groups = new Lazy<Dictionary<string, uint>?>(() => ReadGroup(tree));
 
-        if (reader.String(SurfaceNames.User) is { } text && AccountNames.TrySplitUser(text, out var user, out var group))
+        // OciUser, else the base image's User: a name there means what the image's /etc/passwd says.
+        var (property, userText) = reader.String(SurfaceNames.User) is { } own ? (SurfaceNames.User, own)
+            : Images.ReadingBaseImage.Read(reader)?.Config.User is { } fromImage ? (Images.ReadingBaseImage.ReadReference(reader)!.Property, fromImage)
+            : (SurfaceNames.User, null);
+        if (userText is { } text && AccountNames.TrySplitUser(text, out var user, out var group))
         {
             if (!RequestReader.TryParseId(user, out _))
             {
-                if (Lookup(reader, users.Value, SurfaceNames.User, text, user, "/etc/passwd") is { } entry)
+                if (Lookup(reader, users.Value, property, text, user, "/etc/passwd") is { } entry)
                 {
                     spec.Process.User.Uid = entry.Uid;
                     if (group is null)
@@ -31,7 +35,7 @@ public static class AccountResolver
             }
 
             if (group is not null && !RequestReader.TryParseId(group, out _)
-                && LookupGroup(reader, groups.Value, SurfaceNames.User, text, group) is { } gid)
+                && LookupGroup(reader, groups.Value, property, text, group) is { } gid)
             {
                 spec.Process.User.Gid = gid;
             }
