@@ -68,14 +68,37 @@ internal sealed class TarFiles : IImageFiles
         {
             using var file = InputFiles.OpenRead(reference.HostPath, bufferSize: 1 << 16);
             var reader = new TarStreamReader(file, reference.HostPath, reference.ToString(), file.Length);
+            var links = new List<(string Name, string Target)>();
             while (reader.Next() is { } member)
             {
-                if (member.Kind != TarMemberKind.RegularFile || !RootfsPath.TryNormalize(member.Name, out var name, out _))
+                if (!RootfsPath.TryNormalize(member.Name, out var name, out _))
                 {
-                    continue; // folders, links and odd names: an image's files are plain members
+                    continue; // odd names: never asked for
                 }
 
-                _members[name] = (reader.Position, member.Size); // a later member of the same name wins, as on extraction
+                if (member.Kind == TarMemberKind.RegularFile)
+                {
+                    _members[name] = (reader.Position, member.Size); // a later member of the same name wins, as on extraction
+                }
+                else if (member.Kind is TarMemberKind.SymbolicLink or TarMemberKind.HardLink)
+                {
+                    // docker save's legacy <id>/layer.tar may be a link to the layer's file ("../<digest>.tar").
+                    var target = member.Kind == TarMemberKind.HardLink || member.LinkName.StartsWith('/') ? member.LinkName.TrimStart('/')
+                        : (RootfsPath.Parent(name).Length == 0 ? "" : RootfsPath.Parent(name) + "/") + member.LinkName;
+                    if (Resolve(target) is { } resolved)
+                    {
+                        links.Add((name, resolved));
+                    }
+                }
+            }
+
+            // Links to plain members only (no chains): enough for docker save, and no loops.
+            foreach (var (name, target) in links)
+            {
+                if (!_members.ContainsKey(name) && _members.TryGetValue(target, out var member))
+                {
+                    _members[name] = member;
+                }
             }
         }
         catch (OciBundleException e) when (e.Diagnostic.Code is "OCIB3005" or "OCIB3024" or "OCIB3023")
@@ -89,6 +112,34 @@ internal sealed class TarFiles : IImageFiles
     }
 
     public IEnumerable<string> Names => _members.Keys;
+
+    /// <summary>A relative name with '.' and '..' resolved; null when it climbs out of the archive.</summary>
+    private static string? Resolve(string name)
+    {
+        var parts = new List<string>();
+        foreach (var part in name.Split('/'))
+        {
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (parts.Count == 0)
+                {
+                    return null;
+                }
+
+                parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        return parts.Count == 0 ? null : string.Join('/', parts);
+    }
 
     public bool TryGetLength(string name, out long length)
     {
