@@ -124,6 +124,19 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     [Fact]
+    public void Zstd_layers_are_read_by_the_packed_task()
+    {
+        // The .NET SDK cannot read tar+zstd base images; the packed task carries ZstdSharp for them.
+        var project = Project("image-zstd", "oci:zstd:latest").Create(feed);
+        BusyboxLayout(Path.Combine(project.Directory, "layout"), project.Directory);
+        Tool("skopeo", "copy", "--dest-compress", "--dest-compress-format", "zstd", "oci:" + Path.Combine(project.Directory, "layout") + ":latest", "oci:" + Path.Combine(project.Directory, "zstd") + ":latest");
+        Assert.Contains("tar+zstd", string.Concat(Directory.GetFiles(Path.Combine(project.Directory, "zstd", "blobs", "sha256")).Where(f => new FileInfo(f).Length < 4096).Select(File.ReadAllText)), StringComparison.Ordinal);
+
+        project.BuildSucceeds();
+        AssertRuns(project);
+    }
+
+    [Fact]
     public void A_registry_reference_is_OCIB1100_at_its_element_with_the_fix()
     {
         var invalid = new InvalidProject("image-registry-ref", "OCIB1100")
