@@ -116,6 +116,17 @@ public class LayerTests
         Assert.Contains("OciBaseImage 'oci:img' layer 2 of 2", e.Diagnostic.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("etc/.wh.")]
+    [InlineData("etc/.wh..")]
+    public void A_whiteout_of_nothing_is_OCIB3112(string entry)
+    {
+        using var temp = new TempDirectory();
+        var e = Assert.Throws<OciBundleException>(() => Layers(temp, Tar("etc/", "etc/a=1"), Tar(entry)));
+        Assert.Equal("OCIB3112", e.Diagnostic.Code);
+        Assert.Contains("layer 2 of 2", e.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Writing_through_a_lower_layers_symbolic_link_is_OCIB3008()
     {

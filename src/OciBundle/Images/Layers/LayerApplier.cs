@@ -34,11 +34,11 @@ internal static class LayerApplier
             using var decompressed = Decompress(blob, layer.Blob.MediaType);
             using var hashing = new HashingReadStream(decompressed);
             var reader = new TarStreamReader(hashing, label, reference.ToString(), budget);
-            var state = new LayerState(tree);
+            var state = new LayerState(tree, why => ImageErrors.Error(reference, Messages.ImageLayerUnusable, number, count, layer.Blob.Digest, why));
             var context = new ArchiveContext(tree, reader, label, spoolDirectory, reference.ToString(), d => warn?.Invoke(Rewrite(d)), state.Place);
             while (reader.Next() is { } member)
             {
-                if (!state.TryWhiteout(context, member, label))
+                if (!state.TryWhiteout(context, member))
                 {
                     context.Add(member);
                 }
@@ -58,7 +58,7 @@ internal static class LayerApplier
             blob.ReadToEnd();
             return used;
         }
-        catch (OciBundleException e) when (e.Diagnostic.Code is not ("OCIB3104" or "OCIB3105" or "OCIB3116"))
+        catch (OciBundleException e) when (e.Diagnostic.Code is not ("OCIB3104" or "OCIB3105" or "OCIB3112" or "OCIB3116"))
         {
             // A decoder or the tar reader stopped first; if the blob itself does not match its
             // digest, that is the cause to report.
@@ -136,7 +136,7 @@ internal static class LayerApplier
     }
 
     /// <summary>What one layer did so far: the paths it placed (and their parents), and its whiteouts, applied at its end.</summary>
-    private sealed class LayerState(RootfsTree tree)
+    private sealed class LayerState(RootfsTree tree, Func<string, OciBundleException> unusable)
     {
         private readonly HashSet<string> _placed = new(StringComparer.Ordinal);
         private readonly List<string> _whiteouts = [];
@@ -157,7 +157,7 @@ internal static class LayerApplier
         }
 
         /// <summary>Records a whiteout member; false for any other member.</summary>
-        public bool TryWhiteout(ArchiveContext context, TarMember member, string label)
+        public bool TryWhiteout(ArchiveContext context, TarMember member)
         {
             var name = member.Name.TrimEnd('/');
             var slash = name.LastIndexOf('/');
@@ -179,7 +179,7 @@ internal static class LayerApplier
                 var target = baseName[WhiteoutPrefix.Length..];
                 if (target is "" or "." or "..")
                 {
-                    throw new OciBundleException(Diagnostic.Error(Messages.UnsafeArchiveEntry, null, label, TarStreamReaderDisplay(member.Name), "is a whiteout that names no entry"));
+                    throw unusable($"its entry '{TarStreamReaderDisplay(member.Name)}' is a whiteout that names no entry.");
                 }
 
                 _whiteouts.Add(parent.Length == 0 ? target : parent + "/" + target);
