@@ -137,6 +137,68 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_self_contained_dotnet_app_gets_its_C_libraries_from_a_runtime_deps_like_image()
+    {
+        // What mcr.microsoft.com/dotnet/runtime-deps holds, made here by umoci from this machine's
+        // loader and libraries (x64): the bundle carries none of its own (OciIncludeSharedLibraries off).
+        Assert.Equal(System.Runtime.InteropServices.Architecture.X64, System.Runtime.InteropServices.RuntimeInformation.OSArchitecture);
+        var created = feed.CreateProject("image-dotnet", $$"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="OciBundle.Sdk" Version="{Version}" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+                <SelfContained>true</SelfContained>
+                <InvariantGlobalization>true</InvariantGlobalization>
+                <OciIncludeSharedLibraries>false</OciIncludeSharedLibraries>
+                <OciBundleOutputPath>bin/Debug/net10.0/oci-bundle/</OciBundleOutputPath>
+                <OciBaseImage>oci-archive:runtime-deps.tar</OciBaseImage>
+              </PropertyGroup>
+            </Project>
+            """, ("Program.cs", "Console.WriteLine($\"hello cwd={Environment.CurrentDirectory} from={Environment.GetEnvironmentVariable(\"FROM_IMAGE\")}\");", false));
+        var csproj = Path.ChangeExtension(created.ProjectFile, ".csproj");
+        File.Move(created.ProjectFile, csproj);
+        var project = new TestProject(feed, created.Directory, csproj, "net10.0");
+
+        var layout = Path.Combine(project.Directory, "layout");
+        var bundle = Path.Combine(project.Directory, "umoci-bundle");
+        Tool("umoci", "init", "--layout", layout);
+        Tool("umoci", "new", "--image", layout + ":latest");
+        Tool("umoci", "unpack", "--rootless", "--image", layout + ":latest", bundle);
+        var rootfs = Path.Combine(bundle, "rootfs");
+        Directory.CreateDirectory(Path.Combine(rootfs, "lib/x86_64-linux-gnu"));
+        Directory.CreateDirectory(Path.Combine(rootfs, "lib64"));
+        Directory.CreateDirectory(Path.Combine(rootfs, "tmp"));
+        File.Copy("/lib64/ld-linux-x86-64.so.2", Path.Combine(rootfs, "lib64/ld-linux-x86-64.so.2"));
+        foreach (var library in new[] { "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1" })
+        {
+            File.Copy(Path.Combine("/lib/x86_64-linux-gnu", library), Path.Combine(rootfs, "lib/x86_64-linux-gnu", library)); // the file a link names
+        }
+
+        Tool("umoci", "repack", "--image", layout + ":latest", bundle);
+        Tool("umoci", "config", "--image", layout + ":latest", "--config.env", "FROM_IMAGE=runtime-deps");
+        Tool("skopeo", "copy", "oci:" + layout + ":latest", "oci-archive:" + Path.Combine(project.Directory, "runtime-deps.tar"));
+        Directory.Delete(bundle, recursive: true);
+
+        project.BuildSucceeds();
+        using (var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json"))))
+        {
+            var process = config.RootElement.GetProperty("process");
+            Assert.Equal("/app/image-dotnet", process.GetProperty("args")[0].GetString());
+            Assert.Contains("FROM_IMAGE=runtime-deps", process.GetProperty("env").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Equal(["hello cwd=/app from=runtime-deps"], run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+    }
+
+    [Fact]
     public void A_registry_reference_is_OCIB1100_at_its_element_with_the_fix()
     {
         var invalid = new InvalidProject("image-registry-ref", "OCIB1100")
