@@ -89,6 +89,22 @@ public class ProcessDefaultsTests
     }
 
     [Fact]
+    public void An_image_user_the_image_lacks_is_OCIB3117_at_the_base_image()
+    {
+        using var temp = new TempDirectory();
+        var layout = new TestLayout(temp.Combine("img"));
+        var layer = layout.Layer(Tar("etc/", "etc/passwd=root:x:0:0::/:/bin/sh\n"));
+        layout.Index(Entry(layout.Image([layer], config: new { User = "ghost" })));
+        var request = new BundleRequest { ProjectDirectory = temp.Path }.With(SurfaceNames.BaseImage, "oci:img");
+        var bag = new DiagnosticBag();
+        var spec = SpecBuilder.Build(request, bag);
+        var reader = new RequestReader(request, bag);
+        AccountResolver.Resolve(reader, spec, RootfsPlan.Read(reader).Apply(temp.Combine("spool"), null));
+        var d = Assert.Single(bag.Items, d => d.Code == "OCIB3117");
+        Assert.StartsWith("The image config's User (OciBaseImage oci:img) is 'ghost'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_image_user_that_runc_cannot_take_is_OCIB3113()
     {
         using var temp = new TempDirectory();
