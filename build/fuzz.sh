@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one parser of untrusted input (docs/reliability.md#fuzzing):
 #   build/fuzz.sh TARGET SECONDS
-#     TARGET   archive | seccomp | plugin | elf | passwd
+#     TARGET   archive | seccomp | plugin | elf | passwd | image
 #     SECONDS  how long afl-fuzz runs
 # Publishes fuzz/OciBundle.Fuzz, instruments OciBundle.dll (and SharpZipLib's bzip2 reader) with
 # the SharpFuzz.CommandLine local tool (.config/dotnet-tools.json), runs Debian's afl-fuzz on the
@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-targets="archive seccomp plugin elf passwd"
+targets="archive seccomp plugin elf passwd image"
 if [[ $# -ne 2 || " $targets " != *" $1 "* || ! $2 =~ ^[0-9]+$ ]]; then
   echo "usage: build/fuzz.sh {${targets// /|}} SECONDS" >&2
   exit 2

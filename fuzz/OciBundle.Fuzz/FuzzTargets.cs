@@ -1,6 +1,9 @@
 using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.ElfFormat;
+using OciBundle.Images;
+using OciBundle.Images.Layers;
+using OciBundle.Images.Sources;
 using OciBundle.Plugins;
 using OciBundle.Rootfs;
 using OciBundle.Seccomp;
@@ -23,7 +26,7 @@ public static class FuzzTargets
     /// </summary>
     public const int MaxInputBytes = 64 * 1024;
 
-    public static readonly IReadOnlyList<string> Names = ["archive", "seccomp", "plugin", "elf", "passwd"];
+    public static readonly IReadOnlyList<string> Names = ["archive", "seccomp", "plugin", "elf", "passwd", "image"];
 
     public static Action<byte[]> For(string name, string scratch) => name switch
     {
@@ -32,6 +35,7 @@ public static class FuzzTargets
         "plugin" => input => Plugin(input, scratch),
         "elf" => input => Elf(input, scratch),
         "passwd" => input => Passwd(input, scratch),
+        "image" => input => Image(input, scratch),
         _ => throw new ArgumentException($"unknown fuzz target '{name}'; use one of {string.Join(", ", Names)}", nameof(name)),
     };
 
@@ -62,6 +66,85 @@ public static class FuzzTargets
         catch (OciBundleException)
         {
         }
+    }
+
+    /// <summary>
+    /// OciBaseImage: the input is (1) each JSON document of an image (index, manifest, config,
+    /// docker save's manifest.json), parsed directly; (2) an image archive, resolved and loaded as
+    /// oci-archive: and as docker-archive: (index.json and manifest.json carry no digest, so they
+    /// are fuzzed through the whole reader); (3) one layer (plain, gzip or zstd by its magic)
+    /// applied over a small lower layer, with its digest and diff_id made to match so the layer
+    /// code itself is reached: whiteouts, opaque folders, links across layers.
+    /// </summary>
+    public static void Image(byte[] input, string scratch)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        foreach (var parse in new Action<byte[]>[] { b => ImageJson.ParseIndex(b), b => ImageJson.ParseManifest(b), b => ImageJson.ParseConfig(b), b => ImageJson.ParseDockerManifest(b) })
+        {
+            try
+            {
+                parse(input);
+            }
+            catch (ImageFormatException)
+            {
+            }
+        }
+
+        var work = Fresh(scratch);
+        File.WriteAllBytes(Path.Combine(work, "in.tar"), input);
+        foreach (var reference in new[] { "oci-archive:in.tar", "docker-archive:in.tar" })
+        {
+            var diagnostics = new DiagnosticBag();
+            var request = new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.BaseImage, reference).With(SurfaceNames.TargetArchitecture, "amd64");
+            if (ReadingBaseImage.Read(new RequestReader(request, diagnostics)) is { } image)
+            {
+                try
+                {
+                    _ = BaseImageLoader.Load(new RootfsTree(), image, Path.Combine(work, "spool-" + reference[..3]), _ => { }, 64L << 20).Entries.Count;
+                }
+                catch (OciBundleException)
+                {
+                }
+            }
+        }
+
+        var tree = new RootfsTree();
+        foreach (var (path, type, target) in new[] { ("etc", RootfsEntryType.Directory, ""), ("etc/passwd", RootfsEntryType.RegularFile, ""), ("lib", RootfsEntryType.SymbolicLink, "usr/lib"), ("usr/lib/a", RootfsEntryType.RegularFile, ""), ("data/x/y", RootfsEntryType.RegularFile, "") })
+        {
+            tree.Add(new RootfsEntry { Path = path, Type = type, Mode = 0b111_101_101, LinkTarget = target.Length > 0 ? target : null, SourcePath = type == RootfsEntryType.RegularFile ? Spool(work, "lower-" + tree.Count, [1]) : null, Size = type == RootfsEntryType.RegularFile ? 1 : 0 });
+        }
+
+        var mediaType = input.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]) ? MediaTypes.LayerTarGzip
+            : input.AsSpan().StartsWith((ReadOnlySpan<byte>)[0x28, 0xB5, 0x2F, 0xFD]) ? MediaTypes.LayerTarZstd
+            : MediaTypes.LayerTar;
+        var source = new MemorySource(input, mediaType);
+        try
+        {
+            LayerApplier.Apply(tree, source, source.Layer, 2, 2, Path.Combine(work, "spool-layer"), _ => { }, 64L << 20);
+            _ = tree.Sorted();
+        }
+        catch (OciBundleException)
+        {
+        }
+    }
+
+    /// <summary>One blob in memory whose descriptor and diff_id are its own digest: the layer code sees a verified layer.</summary>
+    private sealed class MemorySource(byte[] data, string mediaType) : IImageSource
+    {
+        private static readonly ImageReference Fuzzed = new(SurfaceNames.BaseImage, "oci:fuzz", ImageTransport.Oci, "/nonexistent", null);
+        private static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant();
+
+        public BaseLayer Layer { get; } = new(new Descriptor(mediaType, Digest(data), data.Length), Digest(data));
+
+        public ImageReference Reference => Fuzzed;
+
+        public ResolvedImage Resolve(ImagePlatform platform) => throw new NotSupportedException();
+
+        public VerifiedBlobStream OpenBlob(Descriptor descriptor, string role) => new(new MemoryStream(data, writable: false), descriptor, Fuzzed, role);
     }
 
     /// <summary>OciSeccompProfile as a file: parsed, checked, then rendered for every architecture with no and with every capability.</summary>

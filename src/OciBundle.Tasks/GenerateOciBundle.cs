@@ -135,6 +135,12 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public string? OciBaseRootfsMaxSize { get; set; }
 
+    /// <summary>OciBaseImage: the base image as a transport reference (oci:, oci-archive:, docker-archive:).</summary>
+    public string? OciBaseImage { get; set; }
+
+    /// <summary>The .NET SDK's ContainerBaseImage, read when OciBaseImage is unset.</summary>
+    public string? ContainerBaseImage { get; set; }
+
     public ITaskItem[] OciRootfsFile { get; set; } = [];
 
     public ITaskItem[] OciRootfsDirectory { get; set; } = [];

@@ -65,6 +65,8 @@ internal static class RequestFactory
             .With(SurfaceNames.BlockIOWeight, task.OciBlockIOWeight)
             .With(SurfaceNames.BaseRootfs, task.OciBaseRootfs)
             .With(SurfaceNames.BaseRootfsMaxSize, task.OciBaseRootfsMaxSize)
+            .With(SurfaceNames.BaseImage, task.OciBaseImage)
+            .With(Images.ReadingBaseImage.ContainerBaseImageProperty, task.ContainerBaseImage)
             .With(SurfaceNames.Privileged, task.OciPrivileged)
             .With(SurfaceNames.AllowAllDevices, task.OciAllowAllDevices)
             .With(SurfaceNames.NetworkMode, task.OciNetworkMode)

@@ -12,13 +12,34 @@ public static class ProcessStep
     {
         var process = spec.Process;
         var publish = PublishOutput.Read(reader);
-        var entrypoint = reader.Items(SurfaceNames.Entrypoint).Count == 0 && publish.IsIncluded
-            ? publish.DefaultEntrypoint
-            : ReadArgs(reader, SurfaceNames.Entrypoint);
-        process.Args = entrypoint.Concat(ReadArgs(reader, SurfaceNames.Args)).ToList();
-        process.Env = ReadEnvironment(reader);
-        process.Cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : "/");
-        process.User = ReadUser(reader);
+
+        // A base image's config gives the defaults; what the project says (its items, or the
+        // .NET app's own entrypoint and folder) wins, and its entrypoint drops the image's Cmd,
+        // as a Dockerfile ENTRYPOINT does.
+        var image = ImageDefaults(reader);
+        List<string> entrypoint;
+        var projectEntrypoint = true;
+        if (reader.Items(SurfaceNames.Entrypoint).Count > 0)
+        {
+            entrypoint = ReadArgs(reader, SurfaceNames.Entrypoint).ToList();
+        }
+        else if (publish.IsIncluded && (publish.DefaultEntrypoint.Count > 0 || image is null))
+        {
+            entrypoint = [.. publish.DefaultEntrypoint];
+        }
+        else
+        {
+            entrypoint = [.. image?.Entrypoint ?? []];
+            projectEntrypoint = false;
+        }
+
+        var args = reader.Items(SurfaceNames.Args).Count > 0 || projectEntrypoint || image is null
+            ? ReadArgs(reader, SurfaceNames.Args).ToList()
+            : [.. image.Cmd];
+        process.Args = [.. entrypoint, .. args];
+        process.Env = ReadEnvironment(reader, image?.Env ?? []);
+        process.Cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/");
+        process.User = ReadUser(reader, image?.User);
         process.User.AdditionalGids = ReadAdditionalGroups(reader);
         process.User.Umask = ReadUmask(reader);
         process.Terminal = reader.Bool(SurfaceNames.Terminal, false);
@@ -58,11 +79,71 @@ public static class ProcessStep
         }
     }
 
-    /// <summary>PATH first (the user's value when given), then the items in order; a repeated name keeps its first place and takes its last value.</summary>
-    private static List<string> ReadEnvironment(RequestReader reader)
+    /// <summary>
+    /// The base image's config, its values checked (no NUL, a user in a form runc takes); null
+    /// without a base image. Reading it is the first I/O of a build: small JSON, verified.
+    /// </summary>
+    private static Images.ImageConfig? ImageDefaults(RequestReader reader)
+    {
+        if (Images.ReadingBaseImage.Read(reader) is not { } image)
+        {
+            return null;
+        }
+
+        var config = image.Config;
+        var location = reader.Locate(image.Reference.Property);
+        void Invalid(string field, string value, string why, string fix) =>
+            reader.Diagnostics.Error(Messages.ImageConfigValueInvalid, location, image.Reference.Property, image.Reference.Text, field, Images.Sources.ImageJson.Shown(value), why, fix);
+
+        foreach (var (field, values, fix) in new[] { ("Entrypoint", config.Entrypoint, SurfaceNames.Entrypoint), ("Cmd", config.Cmd, SurfaceNames.Args), ("Env", config.Env, SurfaceNames.EnvironmentVariable) })
+        {
+            if (values.FirstOrDefault(v => v.Contains('\0')) is { } bad)
+            {
+                Invalid(field, bad, "which contains a NUL character", fix);
+                return null;
+            }
+        }
+
+        if (config.WorkingDir is { } dir && dir.Contains('\0'))
+        {
+            Invalid("WorkingDir", dir, "which contains a NUL character", SurfaceNames.WorkingDirectory);
+            return null;
+        }
+
+        if (config.User is { } user && reader.String(SurfaceNames.User) is null && !AccountNames.TrySplitUser(user, out _, out _))
+        {
+            Invalid("User", user, "which is not uid, uid:gid, name or name:group", SurfaceNames.User);
+            return null;
+        }
+
+        return config;
+    }
+
+    /// <summary>
+    /// PATH first (the image's when it has one, else ours), then the image's variables, then the
+    /// items in order; a repeated name keeps its first place and takes its last value.
+    /// </summary>
+    private static List<string> ReadEnvironment(RequestReader reader, IReadOnlyList<string> imageEnv)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = DefaultPath };
         var order = new List<string> { "PATH" };
+        foreach (var variable in imageEnv)
+        {
+            var equals = variable.IndexOf('=');
+            if (equals <= 0)
+            {
+                continue; // "NAME" alone unsets in Docker; nothing to set here
+            }
+
+            var name = variable[..equals];
+            if (!values.ContainsKey(name))
+            {
+                order.Add(name);
+            }
+
+            values[name] = variable[(equals + 1)..];
+        }
+
         foreach (var item in reader.Items(SurfaceNames.EnvironmentVariable))
         {
             var name = item.ItemSpec;
@@ -118,9 +199,22 @@ public static class ProcessStep
         return cwd;
     }
 
-    private static User ReadUser(RequestReader reader)
+    /// <summary>OciUser, else the base image's User (checked by <see cref="ImageDefaults"/>).</summary>
+    private static User ReadUser(RequestReader reader, string? imageUser)
     {
         var text = reader.String(SurfaceNames.User);
+        if (text is null && imageUser is not null && AccountNames.TrySplitUser(imageUser, out var imageName, out var imageGroup))
+        {
+            RequestReader.TryParseId(imageName, out var imageUid);
+            uint imageGid = 0;
+            if (imageGroup is not null)
+            {
+                RequestReader.TryParseId(imageGroup, out imageGid);
+            }
+
+            return new User { Uid = imageUid, Gid = imageGid };
+        }
+
         if (text is null)
         {
             return new User();

@@ -69,6 +69,7 @@ public static class SurfaceNames
     // Root filesystem content
     public const string BaseRootfs = "OciBaseRootfs";
     public const string BaseRootfsMaxSize = "OciBaseRootfsMaxSize";
+    public const string BaseImage = "OciBaseImage";
     public const string RootfsFile = "OciRootfsFile";
     public const string RootfsDirectory = "OciRootfsDirectory";
     public const string RootfsSymlink = "OciRootfsSymlink";

@@ -110,7 +110,9 @@ public static class BundleGenerator
     {
         doing.What = $"checking the output folder '{options.OutputDirectory}'";
         using var staging = BundleStaging.Create(options.OutputDirectory, options.StampFile);
-        doing.What = plan.BaseRootfs is { } baseRootfs ? $"reading OciBaseRootfs '{baseRootfs}' and the rootfs items" : "reading the rootfs items";
+        doing.What = plan.BaseRootfs is { } baseRootfs ? $"reading OciBaseRootfs '{baseRootfs}' and the rootfs items"
+            : plan.BaseImage is { } baseImage ? $"reading {baseImage.Property} '{baseImage.Text}' and the rootfs items"
+            : "reading the rootfs items";
         var tree = plan.Apply(staging.SpoolDirectory, report);
         doing.What = "checking the rootfs";
         MountPoints.AddTo(tree, spec);

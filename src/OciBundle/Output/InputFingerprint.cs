@@ -64,6 +64,15 @@ public static class InputFingerprint
             AddHostPath(Add, baseRootfs, $"{SurfaceNames.BaseRootfs} {plan.BaseRootfs}");
         }
 
+        // A base image counts by the manifest it resolved to (which names its config and layers)
+        // and by the files it is read from, so a changed or damaged file is read again.
+        if (plan.PlannedBaseImage is { } image)
+        {
+            entries.Start("base image " + image.Reference.Text);
+            Add($"base image {image.Reference.Text} {image.Manifest.Digest}");
+            AddHostPath(Add, image.Reference.HostPath, image.Reference.ToString());
+        }
+
         // The publish step rewrites some of its files on every run (deps.json, runtimeconfig.json,
         // the apphost) with the same bytes; what the rootfs gets is their content, so that is what counts.
         foreach (var f in plan.PublishFiles)

@@ -16,11 +16,19 @@ public static class AccountResolver
         var users = new Lazy<Dictionary<string, (uint Uid, uint Gid)>?>(() => ReadPasswd(tree));
         var groups = new Lazy<Dictionary<string, uint>?>(() => ReadGroup(tree));
 
-        if (reader.String(SurfaceNames.User) is { } text && AccountNames.TrySplitUser(text, out var user, out var group))
+        // OciUser, else the base image's User: a name there means what the image's /etc/passwd says.
+        // Messages name the image's User as such, and point at the base image's element.
+        var ownUser = reader.String(SurfaceNames.User);
+        var imageReference = ownUser is null ? Images.ReadingBaseImage.ReadReference(reader) : null;
+        var userText = ownUser ?? (imageReference is null ? null : Images.ReadingBaseImage.Read(reader)?.Config.User);
+        var (property, shown) = ownUser is not null || imageReference is null
+            ? (SurfaceNames.User, SurfaceNames.User)
+            : (imageReference.Property, $"The image config's User ({imageReference.Property} {imageReference.Text})");
+        if (userText is { } text && AccountNames.TrySplitUser(text, out var user, out var group))
         {
             if (!RequestReader.TryParseId(user, out _))
             {
-                if (Lookup(reader, users.Value, SurfaceNames.User, text, user, "/etc/passwd") is { } entry)
+                if (Lookup(reader, users.Value, property, shown, text, user, "/etc/passwd") is { } entry)
                 {
                     spec.Process.User.Uid = entry.Uid;
                     if (group is null)
@@ -31,7 +39,7 @@ public static class AccountResolver
             }
 
             if (group is not null && !RequestReader.TryParseId(group, out _)
-                && LookupGroup(reader, groups.Value, SurfaceNames.User, text, group) is { } gid)
+                && LookupGroup(reader, groups.Value, shown, text, group, reader.Locate(property)) is { } gid)
             {
                 spec.Process.User.Gid = gid;
             }
@@ -55,11 +63,11 @@ public static class AccountResolver
         }
     }
 
-    private static (uint Uid, uint Gid)? Lookup(RequestReader reader, Dictionary<string, (uint, uint)>? table, string property, string value, string name, string file)
+    private static (uint Uid, uint Gid)? Lookup(RequestReader reader, Dictionary<string, (uint, uint)>? table, string property, string shown, string value, string name, string file)
     {
         if (table is null)
         {
-            reader.Diagnostics.Error(Messages.AccountFileMissing, reader.Locate(property), property, value, file);
+            reader.Diagnostics.Error(Messages.AccountFileMissing, reader.Locate(property), shown, value, file);
             return null;
         }
 
@@ -68,7 +76,15 @@ public static class AccountResolver
             return entry;
         }
 
-        reader.Diagnostics.Error(Messages.UserNotFound, reader.Locate(property), value, name);
+        if (shown == SurfaceNames.User)
+        {
+            reader.Diagnostics.Error(Messages.UserNotFound, reader.Locate(property), value, name);
+        }
+        else
+        {
+            reader.Diagnostics.Error(Messages.ImageUserNotFound, reader.Locate(property), shown, value, name);
+        }
+
         return null;
     }
 

@@ -2,9 +2,16 @@ using OciBundle.Diagnostics;
 
 namespace OciBundle.Rootfs;
 
-/// <summary>Turns the entries of one archive, in order, into rootfs entries (the state of one <see cref="ArchiveReader.AddArchive"/> call).</summary>
-internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, string archivePath, string spoolDirectory, string origin, Action<Diagnostic>? warn)
+/// <summary>
+/// Turns the entries of one archive, in order, into rootfs entries (the state of one
+/// <see cref="ArchiveReader.AddArchive"/> call, or of one image layer): names checked, file data
+/// spooled, hard links resolved to what the tree already holds. <paramref name="place"/> puts an
+/// entry into the tree (an image layer replaces a lower folder whole; a base archive may not).
+/// </summary>
+internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, string archivePath, string spoolDirectory, string origin, Action<Diagnostic>? warn, Action<RootfsEntry>? place = null)
 {
+    private readonly Action<RootfsEntry> _place = place ?? tree.Add;
+
     private readonly byte[] _buffer = new byte[1 << 16];
     private int _spooled;
 
@@ -14,7 +21,7 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
         switch (entry.Kind)
         {
             case TarMemberKind.Directory:
-                tree.Add(Entry(entry, path, RootfsEntryType.Directory));
+                _place(Entry(entry, path, RootfsEntryType.Directory));
                 return;
             case TarMemberKind.RegularFile:
                 AddFile(entry, path);
@@ -25,7 +32,7 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
                     throw Unsafe(entry.Name, "is a symbolic link whose target contains a NUL character");
                 }
 
-                tree.Add(Entry(entry, path, RootfsEntryType.SymbolicLink) with { LinkTarget = entry.LinkName });
+                _place(Entry(entry, path, RootfsEntryType.SymbolicLink) with { LinkTarget = entry.LinkName });
                 return;
             case TarMemberKind.HardLink:
                 AddHardLink(entry, path);
@@ -70,7 +77,7 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
                 Messages.WriteFailed, null, spoolDirectory, $"{e.Message.TrimEnd('.')} (while copying '{Shown(entry.Name)}' of OciBaseRootfs '{archivePath}' to the spool folder)"), e);
         }
 
-        tree.Add(Entry(entry, path, RootfsEntryType.RegularFile) with { SourcePath = spool, Size = entry.Size });
+        _place(Entry(entry, path, RootfsEntryType.RegularFile) with { SourcePath = spool, Size = entry.Size });
     }
 
     private void AddHardLink(TarMember entry, string path)
@@ -92,10 +99,10 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
                     tree.Add(existing with { HardLinkKey = key });
                 }
 
-                tree.Add(existing with { Path = path, HardLinkKey = key, Origin = origin });
+                _place(existing with { Path = path, HardLinkKey = key, Origin = origin });
                 return;
             case RootfsEntryType.SymbolicLink:
-                tree.Add(existing with { Path = path, Origin = origin }); // a hard link to a link is that link again
+                _place(existing with { Path = path, Origin = origin }); // a hard link to a link is that link again
                 return;
             default:
                 throw Unsafe(entry.Name, $"is a hard link to the folder '{Shown(entry.LinkName)}'");
@@ -113,7 +120,7 @@ internal sealed class ArchiveContext(RootfsTree tree, TarStreamReader reader, st
     };
 
     /// <summary>Normalises an archive name, refusing absolute names, '..' and NUL.</summary>
-    private string SafePath(string name, string entryName, string prefix = "")
+    public string SafePath(string name, string entryName, string prefix = "")
     {
         if (name.StartsWith('/'))
         {

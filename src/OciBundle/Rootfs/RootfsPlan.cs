@@ -1,5 +1,7 @@
 using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Images;
+using OciBundle.Images.Layers;
 
 namespace OciBundle.Rootfs;
 
@@ -12,6 +14,15 @@ namespace OciBundle.Rootfs;
 public sealed class RootfsPlan
 {
     public string? BaseRootfs { get; private init; }
+
+    /// <summary>OciBaseImage (or ContainerBaseImage) as parsed; null when unset or wrong (reported).</summary>
+    public ImageReference? BaseImage { get; private init; }
+
+    /// <summary>The base image's manifest, config and layer list, read during planning; null without one.</summary>
+    public PlannedBaseImage? PlannedBaseImage { get; private init; }
+
+    /// <summary>After <see cref="Apply"/>: the base image as loaded, for the image writer (its layers, and the tree before the project's additions).</summary>
+    public BaseImage? LoadedBaseImage { get; private set; }
 
     /// <summary>The host path the base rootfs is read from (a folder or an archive), resolved.</summary>
     public string? BaseRootfsHostPath { get; private init; }
@@ -38,8 +49,11 @@ public sealed class RootfsPlan
     {
         var diagnostics = reader.Diagnostics;
         var (baseValue, baseHost) = ReadBase(reader);
+        var baseImage = ReadingBaseImage.ReadReference(reader);
         return new RootfsPlan
         {
+            BaseImage = baseImage,
+            PlannedBaseImage = baseImage is null ? null : ReadingBaseImage.Read(reader),
             BaseRootfs = baseValue,
             BaseRootfsHostPath = baseHost,
             BaseRootfsMaxSize = ReadBaseMaxSize(reader),
@@ -51,13 +65,18 @@ public sealed class RootfsPlan
         };
     }
 
-    /// <summary>Builds the tree: base rootfs (spooled into <paramref name="spoolDirectory"/> when it is an archive), the publish output, then the items.</summary>
+    /// <summary>Builds the tree: base rootfs or base image layers (spooled into <paramref name="spoolDirectory"/> when it is an archive), the publish output, then the items.</summary>
     public RootfsTree Apply(string spoolDirectory, Action<Diagnostic>? warn)
     {
         var tree = new RootfsTree();
         if (BaseRootfs is not null)
         {
             BaseRootfsLoader.Load(tree, BaseRootfsHostPath!, spoolDirectory, warn, BaseRootfsMaxSize);
+        }
+
+        if (PlannedBaseImage is { } image)
+        {
+            LoadedBaseImage = BaseImageLoader.Load(tree, image, spoolDirectory, warn, BaseRootfsMaxSize);
         }
 
         foreach (var file in PublishFiles)

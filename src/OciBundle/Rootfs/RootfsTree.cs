@@ -48,6 +48,26 @@ public sealed class RootfsTree
         _entries[entry.Path] = entry;
     }
 
+    /// <summary>Removes the entry at <paramref name="path"/> and everything below it (an image layer's whiteout); "" empties the tree.</summary>
+    public void Remove(string path)
+    {
+        RemoveBelow(path);
+        _entries.Remove(path);
+    }
+
+    /// <summary>Removes everything below the folder <paramref name="path"/>, keeping the folder ("" is the root).</summary>
+    public void RemoveBelow(string path, Func<string, bool>? keep = null)
+    {
+        var prefix = path.Length == 0 ? "" : path + "/";
+        foreach (var key in _entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k != path && (keep is null || !keep(k))).ToList())
+        {
+            _entries.Remove(key);
+        }
+    }
+
+    /// <summary>A copy of the entries by path, as they are now (the very same entry objects).</summary>
+    public IReadOnlyDictionary<string, RootfsEntry> Snapshot() => new Dictionary<string, RootfsEntry>(_entries, StringComparer.Ordinal);
+
     /// <summary>Adds a folder unless one is there already (used for mount points).</summary>
     public void EnsureDirectory(string path, string origin)
     {

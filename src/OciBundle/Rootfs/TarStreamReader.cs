@@ -487,6 +487,32 @@ internal sealed class TarStreamReader(Stream stream, string archivePath, string 
 
     private void Skip(long count)
     {
+        // An image archive is indexed without reading its blobs: seek over data nobody asked for.
+        if (count > 0 && stream.CanSeek)
+        {
+            long left;
+            try
+            {
+                left = stream.Length - stream.Position;
+            }
+            catch (Exception e) when (e is IOException or NotSupportedException)
+            {
+                left = -1;
+            }
+
+            if (left >= 0)
+            {
+                if (left < count)
+                {
+                    throw Corrupt($"it ends in the middle of the data of '{_current}'; it was cut short");
+                }
+
+                stream.Seek(count, SeekOrigin.Current);
+                _offset += count;
+                return;
+            }
+        }
+
         var buffer = new byte[(int)Math.Min(count, 1 << 16)];
         while (count > 0)
         {

@@ -19,6 +19,10 @@ public static class RootfsRules
     /// <summary>Where the apphost and 'dotnet' find an installed runtime when DOTNET_ROOT is not set.</summary>
     private static readonly string[] DotnetInstallFolders = ["/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet"];
 
+    /// <summary>Where OciBaseImage (or ContainerBaseImage) was written: the program came from that image.</summary>
+    private static SourceLocation? BaseImageLocation(RequestReader reader) =>
+        Images.ReadingBaseImage.ReadReference(reader) is null ? null : Images.ReadingBaseImage.Locate(reader);
+
     public static void Check(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
     {
         // One error that names the fix beats "dotnet not found" from the entrypoint check.
@@ -61,7 +65,7 @@ public static class RootfsRules
         }
 
         var architecture = TargetArchitecture.Read(reader);
-        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs);
+        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader);
         foreach (var (path, entry) in programs)
         {
             if (entry.SourcePath is null || ReadElf(entry) is not { } elf || elf.Machine != architecture.ElfMachine)
@@ -149,7 +153,7 @@ public static class RootfsRules
             return true;
         }
 
-        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs);
+        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader);
         reader.Diagnostics.Error(Messages.DotnetRuntimeMissing, location, reader.String(PublishOutput.AssemblyNameProperty) ?? "the app");
         return false;
     }

@@ -1,0 +1,119 @@
+using System.Runtime.Versioning;
+using OciBundle.Building;
+using OciBundle.Rootfs;
+using OciBundle.Tests.Support;
+using static OciBundle.Tests.Images.TestLayout;
+
+namespace OciBundle.Tests.Images;
+
+[UnsupportedOSPlatform("windows")]
+public class ProcessDefaultsTests
+{
+    private static readonly object ImageConfig = new
+    {
+        Entrypoint = new[] { "/bin/sh", "-c" },
+        Cmd = new[] { "echo from image" },
+        Env = new[] { "A=image", "PATH=/image/bin:/bin", "B=image" },
+        WorkingDir = "/work",
+        User = "app",
+    };
+
+    private static Spec.RuntimeSpec Build(TempDirectory temp, Action<BundleRequest>? edit = null)
+    {
+        var layout = new TestLayout(temp.Combine("img"));
+        if (!File.Exists(Path.Combine(layout.Root, "index.json")))
+        {
+            var layer = layout.Layer(Tar("etc/", "etc/passwd=root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n", "etc/group=root:x:0:\n"));
+            layout.Index(Entry(layout.Image([layer], config: ImageConfig)));
+        }
+
+        var request = new BundleRequest { ProjectDirectory = temp.Path }.With(SurfaceNames.BaseImage, "oci:img");
+        edit?.Invoke(request);
+        var bag = new DiagnosticBag();
+        var spec = SpecBuilder.Build(request, bag);
+        Assert.DoesNotContain(bag.Items, d => d.Code.StartsWith("OCIB1", StringComparison.Ordinal) && d.Code.CompareTo("OCIB1100") >= 0 || d.Code.StartsWith("OCIB31", StringComparison.Ordinal));
+
+        // The user name resolves through the image's own /etc/passwd once the layers are in the tree.
+        var reader = new RequestReader(request, bag);
+        var plan = RootfsPlan.Read(reader);
+        var tree = plan.Apply(temp.Combine("spool-" + Guid.NewGuid().ToString("N")), null);
+        AccountResolver.Resolve(reader, spec, tree);
+        return spec;
+    }
+
+    [Fact]
+    public void The_image_config_gives_the_process_its_defaults()
+    {
+        using var temp = new TempDirectory();
+        var spec = Build(temp);
+        Assert.Equal(["/bin/sh", "-c", "echo from image"], spec.Process.Args);
+        Assert.Equal(["PATH=/image/bin:/bin", "A=image", "B=image"], spec.Process.Env);
+        Assert.Equal("/work", spec.Process.Cwd);
+        Assert.Equal(1000u, spec.Process.User.Uid);
+        Assert.Equal(1001u, spec.Process.User.Gid);
+    }
+
+    [Fact]
+    public void Project_settings_win_and_environment_entries_override_by_name()
+    {
+        using var temp = new TempDirectory();
+        var spec = Build(temp, r => r
+            .With(SurfaceNames.WorkingDirectory, "/elsewhere")
+            .With(SurfaceNames.User, "0:0")
+            .WithItem(SurfaceNames.EnvironmentVariable, "B", ("Value", "project"))
+            .WithItem(SurfaceNames.EnvironmentVariable, "C", ("Value", "project")));
+        Assert.Equal(["PATH=/image/bin:/bin", "A=image", "B=project", "C=project"], spec.Process.Env);
+        Assert.Equal("/elsewhere", spec.Process.Cwd);
+        Assert.Equal(0u, spec.Process.User.Uid);
+    }
+
+    [Fact]
+    public void A_project_entrypoint_drops_the_image_Cmd_and_args_alone_replace_it()
+    {
+        using var temp = new TempDirectory();
+        Assert.Equal(["/bin/echo"], Build(temp, r => r.WithItem(SurfaceNames.Entrypoint, "/bin/echo")).Process.Args);
+        Assert.Equal(["/bin/echo", "x"], Build(temp, r => r.WithItem(SurfaceNames.Entrypoint, "/bin/echo").WithItem(SurfaceNames.Args, "x")).Process.Args);
+        Assert.Equal(["/bin/sh", "-c", "echo mine"], Build(temp, r => r.WithItem(SurfaceNames.Args, "echo mine")).Process.Args);
+    }
+
+    [Fact]
+    public void Without_a_PATH_in_the_image_ours_comes_first()
+    {
+        using var temp = new TempDirectory();
+        var layout = new TestLayout(temp.Combine("img"));
+        var layer = layout.Layer(Tar("a=1"));
+        layout.Index(Entry(layout.Image([layer], config: new { Env = new[] { "X=1" } })));
+        var spec = Build(temp);
+        Assert.Equal(["PATH=" + ProcessStep.DefaultPath, "X=1"], spec.Process.Env);
+        Assert.Equal("/", spec.Process.Cwd);
+    }
+
+    [Fact]
+    public void An_image_user_the_image_lacks_is_OCIB3117_at_the_base_image()
+    {
+        using var temp = new TempDirectory();
+        var layout = new TestLayout(temp.Combine("img"));
+        var layer = layout.Layer(Tar("etc/", "etc/passwd=root:x:0:0::/:/bin/sh\n"));
+        layout.Index(Entry(layout.Image([layer], config: new { User = "ghost" })));
+        var request = new BundleRequest { ProjectDirectory = temp.Path }.With(SurfaceNames.BaseImage, "oci:img");
+        var bag = new DiagnosticBag();
+        var spec = SpecBuilder.Build(request, bag);
+        var reader = new RequestReader(request, bag);
+        AccountResolver.Resolve(reader, spec, RootfsPlan.Read(reader).Apply(temp.Combine("spool"), null));
+        var d = Assert.Single(bag.Items, d => d.Code == "OCIB3117");
+        Assert.StartsWith("The image config's User (OciBaseImage oci:img) is 'ghost'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_image_user_that_runc_cannot_take_is_OCIB3113()
+    {
+        using var temp = new TempDirectory();
+        var layout = new TestLayout(temp.Combine("img"));
+        var layer = layout.Layer(Tar("a=1"));
+        layout.Index(Entry(layout.Image([layer], config: new { User = "a:b:c" })));
+        var request = new BundleRequest { ProjectDirectory = temp.Path }.With(SurfaceNames.BaseImage, "oci:img");
+        var bag = new DiagnosticBag();
+        SpecBuilder.Build(request, bag);
+        Assert.Contains(bag.Items, d => d.Code == "OCIB3113" && d.Message.Contains("a:b:c", StringComparison.Ordinal));
+    }
+}
