@@ -171,6 +171,63 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
         Assert.Contains("docker.io/team/app:1.0", File.ReadAllText(container.BundleFile("image/index.json")));
     }
 
+    [Fact]
+    public void A_dotnet_app_image_starts_its_apphost_and_takes_docker_run_arguments_as_Cmd()
+    {
+        var name = Docker.UniqueName("dotnet");
+        var project = feed.CreateProject("image-dotnet", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="OciBundle.Sdk" Version="{"{Version}"}" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <OciBundleFormat>Runc;Image</OciBundleFormat>
+                <ContainerRepository>{name}</ContainerRepository>
+                <Version>2.3.4</Version>
+                <SourceRevisionId>0123abc</SourceRevisionId>
+                <RepositoryUrl>https://example.com/team/app.git</RepositoryUrl>
+              </PropertyGroup>
+              <ItemGroup>
+                <ContainerPort Include="8080" />
+              </ItemGroup>
+            </Project>
+            """, ("Program.cs", "Console.WriteLine($\"hello {string.Join(' ', args)}\");\nConsole.WriteLine($\"cwd={Environment.CurrentDirectory}\");\n", false));
+        var csproj = Path.ChangeExtension(project.ProjectFile, ".csproj");
+        File.Move(project.ProjectFile, csproj);
+        var app = new TestProject(feed, project.Directory, csproj, "net10.0");
+        app.BuildSucceeds();
+
+        var blobs = app.BundleFile("image/blobs/sha256");
+        var index = JsonNode.Parse(File.ReadAllText(app.BundleFile("image/index.json")))!;
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(blobs, index["manifests"]![0]!["digest"]!.GetValue<string>()[7..])))!;
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(blobs, manifest["config"]!["digest"]!.GetValue<string>()[7..])))!;
+        output.WriteLine(config.ToJsonString());
+        Assert.Equal(["/app/image-dotnet"], Strings(config["config"]!["Entrypoint"]));
+        Assert.Null(config["config"]!["Cmd"]);
+        Assert.Equal("/app", config["config"]!["WorkingDir"]!.GetValue<string>());
+        Assert.Contains("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true", Strings(config["config"]!["Env"]));
+        Assert.Equal(["8080/tcp"], config["config"]!["ExposedPorts"]!.AsObject().Select(p => p.Key));
+        var labels = config["config"]!["Labels"]!;
+        Assert.Equal("2.3.4", labels["org.opencontainers.image.version"]!.GetValue<string>());
+        Assert.Equal("0123abc", labels["org.opencontainers.image.revision"]!.GetValue<string>());
+        Assert.Equal("https://example.com/team/app", labels["org.opencontainers.image.source"]!.GetValue<string>());
+
+        if (Docker.Usable(output))
+        {
+            try
+            {
+                Docker.Succeeds(output, "load", "-i", app.BundleFile("image.tar"));
+                var lines = Docker.Succeeds(output, "run", "--rm", "--network", "none", $"{name}:latest", "from", "docker").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(["hello from docker", "cwd=/app"], lines);
+            }
+            finally
+            {
+                Docker.Run(output, "rmi", "--force", $"{name}:latest");
+            }
+        }
+    }
+
     private static void AssertShows(string stdout)
     {
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
