@@ -107,6 +107,40 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     [Fact]
+    public void Containerd_imports_the_image_under_its_full_names_and_runs_it()
+    {
+        if (!Runc.Usable(output) || ContainerdTests.ContainerdAddress(output) is not { } address)
+        {
+            return;
+        }
+
+        var name = Docker.UniqueName("ctr-image");
+        var project = Projects.CreateShow(feed, "image-ctr", $"<OciBundleFormat>Image</OciBundleFormat><OciImageName>{name}</OciImageName>", ImageItems);
+        project.BuildSucceeds();
+        string[] ctr = ["-a", address, "-n", "ocib-e2e"];
+        var id = Docker.UniqueName("ctr");
+        try
+        {
+            var import = ProcessResult.Run("ctr", [.. ctr, "images", "import", project.BundleFile("image.tar")], timeout: TimeSpan.FromMinutes(2));
+            output.WriteLine(import.All);
+            Assert.True(import.ExitCode == 0, import.All);
+            var images = ProcessResult.Run("ctr", [.. ctr, "images", "ls", "-q"], timeout: TimeSpan.FromMinutes(1)).StdOut.Split('\n');
+            Assert.Contains($"docker.io/library/{name}:1.0", images);
+            Assert.Contains($"docker.io/library/{name}:latest", images);
+
+            var run = ProcessResult.Run("ctr", [.. ctr, "run", "--rm", $"docker.io/library/{name}:1.0", id], timeout: TimeSpan.FromMinutes(2));
+            Assert.True(run.ExitCode == 0, run.All);
+            AssertShows(run.StdOut);
+        }
+        finally
+        {
+            ProcessResult.Run("ctr", [.. ctr, "task", "rm", "--force", id], timeout: TimeSpan.FromSeconds(30));
+            ProcessResult.Run("ctr", [.. ctr, "container", "rm", id], timeout: TimeSpan.FromSeconds(30));
+            ProcessResult.Run("ctr", [.. ctr, "images", "rm", $"docker.io/library/{name}:1.0", $"docker.io/library/{name}:latest"], timeout: TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
     public void Two_folders_give_the_same_image_bytes_and_switching_formats_removes_it()
     {
         var first = Projects.CreateShow(feed, "image-repro-a", "<OciBundleName>repro</OciBundleName><OciBundleFormat>Image</OciBundleFormat>", ImageItems);
