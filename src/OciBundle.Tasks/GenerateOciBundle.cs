@@ -184,6 +184,45 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public ITaskItem[] OciSharedLibrary { get; set; } = [];
 
+    // OCI images out
+    public string? OciImageName { get; set; }
+
+    public ITaskItem[] OciImageTag { get; set; } = [];
+
+    public ITaskItem[] OciPort { get; set; } = [];
+
+    public ITaskItem[] OciLabel { get; set; } = [];
+
+    public string? OciGenerateLabels { get; set; }
+
+    /// <summary>MSBuild's project properties the generated org.opencontainers.image.* labels come from.</summary>
+    public string? Version { get; set; }
+
+    public string? SourceRevisionId { get; set; }
+
+    public string? RepositoryUrl { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? Authors { get; set; }
+
+    public string? PackageLicenseExpression { get; set; }
+
+    /// <summary>The .NET SDK's container properties the SDK cannot honour: each set one is warning OCIB1115.</summary>
+    public string? ContainerRegistry { get; set; }
+
+    public string? LocalRegistry { get; set; }
+
+    public string? ContainerArchiveOutputPath { get; set; }
+
+    public string? ContainerFamily { get; set; }
+
+    public string? ContainerRuntimeIdentifiers { get; set; }
+
+    public string? ContainerImageFormat { get; set; }
+
     // Plumbing
     /// <summary>The project being built: relative paths are resolved against its folder, and it names the bundle in the log.</summary>
     [Required]
@@ -268,7 +307,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     private void LogSummary(BundleResult result)
     {
         var parts = result.Outputs
-            .Where(o => o.Kind is OutputKinds.Rootfs or OutputKinds.BundleArchive or OutputKinds.PluginArchive && o.Sha256.Length > 0)
+            .Where(o => o.Kind is OutputKinds.Rootfs or OutputKinds.BundleArchive or OutputKinds.PluginArchive or OutputKinds.ImageArchive && o.Sha256.Length > 0)
             .Select(o => $"{Path.GetFileName(o.Path)} {FormatSize(o.Size)} sha256:{o.Sha256[..12]}");
         var suffix = result.UpToDate ? ", up to date" : "";
         var details = string.Join(", ", parts);

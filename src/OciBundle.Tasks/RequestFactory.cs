@@ -2,6 +2,7 @@ using System.Collections;
 using Microsoft.Build.Framework;
 using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Images.Writing;
 using OciBundle.Output;
 
 namespace OciBundle.Tasks;
@@ -88,6 +89,21 @@ internal static class RequestFactory
             .With(PublishOutput.TargetFileNameProperty, task.TargetFileName)
             .With(SurfaceNames.IncludeSharedLibraries, task.OciIncludeSharedLibraries)
             .With(SurfaceNames.Sysroot, task.OciSysroot)
+            .With(SurfaceNames.ImageName, task.OciImageName)
+            .With(SurfaceNames.GenerateLabels, task.OciGenerateLabels)
+            .With(ImageSettings.VersionProperty, task.Version)
+            .With(ImageSettings.SourceRevisionIdProperty, task.SourceRevisionId)
+            .With(ImageSettings.RepositoryUrlProperty, task.RepositoryUrl)
+            .With(ImageSettings.TitleProperty, task.Title)
+            .With(ImageSettings.DescriptionProperty, task.Description)
+            .With(ImageSettings.AuthorsProperty, task.Authors)
+            .With(ImageSettings.LicenseProperty, task.PackageLicenseExpression)
+            .With("ContainerRegistry", task.ContainerRegistry)
+            .With("LocalRegistry", task.LocalRegistry)
+            .With("ContainerArchiveOutputPath", task.ContainerArchiveOutputPath)
+            .With("ContainerFamily", task.ContainerFamily)
+            .With("ContainerRuntimeIdentifiers", task.ContainerRuntimeIdentifiers)
+            .With("ContainerImageFormat", task.ContainerImageFormat)
             .With(BundleOptions.StampFileProperty, task.StampFile);
 
         (string Type, ITaskItem[] Items)[] items =
@@ -114,6 +130,9 @@ internal static class RequestFactory
             (SurfaceNames.PluginInterface, task.OciPluginInterface),
             (PublishOutput.FileItemType, task.OciPublishFile),
             (SurfaceNames.SharedLibrary, task.OciSharedLibrary),
+            (SurfaceNames.ImageTag, task.OciImageTag),
+            (SurfaceNames.Port, task.OciPort),
+            (SurfaceNames.Label, task.OciLabel),
         ];
         foreach (var (type, taskItems) in items)
         {

@@ -51,7 +51,7 @@ public sealed class ContainerdTests(SdkFeed feed, ITestOutputHelper output)
     /// The containerd of the Docker daemon the tests use (DOCKER_HOST unix://DIR/docker.sock, started
     /// with --exec-root DIR/exec, as .ci/run does), else the system's; null after a note outside CI.
     /// </summary>
-    private static string? ContainerdAddress(ITestOutputHelper output)
+    internal static string? ContainerdAddress(ITestOutputHelper output)
     {
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("DOCKER_HOST") is { } host && host.StartsWith("unix://", StringComparison.Ordinal))

@@ -124,6 +124,11 @@ internal static class InvalidProjectCases
             DirectoryBuildProps = "  <PropertyGroup>\n    <OciRootfsPropagation>rshared</OciRootfsPropagation>\n  </PropertyGroup>",
             Needle = "<OciRootfsPropagation>",
         },
+        new("1110-image-name", "OCIB1110") { Properties = "<OciBundleFormat>Runc;Image</OciBundleFormat>\n    <OciImageName>MyApp:1.0</OciImageName>", Needle = "<OciImageName>" },
+        new("1111-image-tag", "OCIB1111") { Properties = "<OciBundleFormat>Image</OciBundleFormat>", Items = """<OciImageTag Include="-nightly" />""", Needle = "<OciImageTag" },
+        new("1112-port", "OCIB1112") { Properties = "<OciBundleFormat>Image</OciBundleFormat>", Items = """<OciPort Include="http" />""", Needle = "<OciPort" },
+        new("1113-port-type", "OCIB1113") { Properties = "<OciBundleFormat>Image</OciBundleFormat>", Items = """<OciPort Include="9000" Type="sctp" />""", Needle = "<OciPort" },
+        new("1114-label-value", "OCIB1114") { Properties = "<OciBundleFormat>Image</OciBundleFormat>", Items = """<OciLabel Include="com.example.build" Value="a%01b" />""", Needle = "<OciLabel" },
 
         // Spec semantics (OCIB2xxx).
         new("2001-no-command", "OCIB2001") { Entrypoint = false },

@@ -52,5 +52,8 @@ public static class KnownNames
         [SurfaceNames.RootfsSymlink] = ["LinkTarget", "Mode", "Uid", "Gid"],
         [SurfaceNames.PluginInterface] = [],
         [SurfaceNames.SharedLibrary] = [],
+        [SurfaceNames.ImageTag] = [],
+        [SurfaceNames.Port] = ["Type"],
+        [SurfaceNames.Label] = ["Value"],
     };
 }

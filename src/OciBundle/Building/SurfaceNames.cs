@@ -90,4 +90,11 @@ public static class SurfaceNames
     public const string IncludeSharedLibraries = "OciIncludeSharedLibraries";
     public const string Sysroot = "OciSysroot";
     public const string SharedLibrary = "OciSharedLibrary";
+
+    // OCI images out
+    public const string ImageName = "OciImageName";
+    public const string ImageTag = "OciImageTag";
+    public const string Port = "OciPort";
+    public const string Label = "OciLabel";
+    public const string GenerateLabels = "OciGenerateLabels";
 }

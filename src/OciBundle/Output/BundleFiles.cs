@@ -19,8 +19,12 @@ public static class BundleFiles
         return new BundleOutputFile(path, OutputKinds.Config, configJson.Length, Hex(SHA256.HashData(configJson)));
     }
 
-    /// <summary>rootfs.tar.gz, rootfs.tar or rootfs/, as the options say. Returns the output and the sums lines it adds.</summary>
-    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null)
+    /// <summary>
+    /// rootfs.tar.gz, rootfs.tar or rootfs/, as the options say. Returns the output and the sums
+    /// lines it adds. <paramref name="tarDigest"/>, when given, is told the SHA-256 of the tar
+    /// before compression (an image layer's diff_id), hashed while writing.
+    /// </summary>
+    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null, Action<string>? tarDigest = null)
     {
         var path = Path.Combine(staging, options.RootfsFileName);
         if (options.Format == RootfsFormat.Directory)
@@ -33,7 +37,7 @@ public static class BundleFiles
             return (new BundleOutputFile(path, OutputKinds.Rootfs, 0, ""), lines);
         }
 
-        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress));
+        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress), tarDigest);
         return (output with { Kind = OutputKinds.Rootfs }, [SumLine(output.Sha256, options.RootfsFileName)]);
     }
 
@@ -58,19 +62,31 @@ public static class BundleFiles
     /// <summary>One `sha256sum` line: digest, two spaces (text mode), name.</summary>
     public static string SumLine(string sha256, string name) => $"{sha256}  {name}";
 
-    private static BundleOutputFile WriteTarball(string path, CompressionLevel? level, long mtime, Action<ReproducibleTarWriter> write)
+    private static BundleOutputFile WriteTarball(string path, CompressionLevel? level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest = null)
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         var hashing = new HashingStream(file);
         // Parallel gzip: the deflate work is nearly all of the cost, and its bytes do not depend on the core count.
         Stream target = level is { } l ? new ParallelGzipStream(hashing, l, leaveOpen: true) : hashing;
-        using (var writer = new ReproducibleTarWriter(target, mtime))
+        var tar = tarDigest is not null && level is not null ? new HashingStream(target) : null;
+        using (var writer = new ReproducibleTarWriter(tar ?? target, mtime, leaveOpen: tar is not null))
         {
             write(writer);
         }
 
+        if (tar is not null)
+        {
+            tarDigest!(tar.HexDigest());
+            tar.Dispose();
+        }
+
         target.Dispose(); // the gzip trailer, when compressing
         hashing.Dispose();
+        if (tarDigest is not null && level is null)
+        {
+            tarDigest(hashing.HexDigest()); // uncompressed: the file is the tar
+        }
+
         return new BundleOutputFile(path, "", hashing.BytesWritten, hashing.HexDigest());
     }
 

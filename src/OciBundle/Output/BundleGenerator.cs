@@ -1,5 +1,7 @@
 using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Images;
+using OciBundle.Images.Writing;
 using OciBundle.Plugins;
 using OciBundle.Rootfs;
 using OciBundle.Spec;
@@ -59,6 +61,8 @@ public static class BundleGenerator
         var spec = SpecBuilder.Build(request, diagnostics);
         var options = BundleOptions.Read(reader);
         var plan = RootfsPlan.Read(reader);
+        ContainerNames.Warn(reader);
+        var image = options?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
         SpecRules.Check(spec, reader);
         PluginRules.Check(spec, reader);
         foreach (var d in diagnostics.Items)
@@ -84,7 +88,7 @@ public static class BundleGenerator
         var why = UpToDateStamp.WhyNotCurrent(options.StampFile, inputs);
         try
         {
-            var outputs = Write(reader, spec, options, plan, report, reportedAsError, cancellation, doing);
+            var outputs = Write(reader, spec, options, image, plan, report, reportedAsError, cancellation, doing);
             report(Diagnostic.Detail(Messages.BundleRewritten, null, why));
             UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs, inputs.Entries);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
@@ -106,12 +110,12 @@ public static class BundleGenerator
     }
 
     private static IReadOnlyList<BundleOutputFile> Write(
-        RequestReader request, RuntimeSpec spec, BundleOptions options, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
+        RequestReader request, RuntimeSpec spec, BundleOptions options, ImageSettings? image, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
     {
         doing.What = $"checking the output folder '{options.OutputDirectory}'";
         using var staging = BundleStaging.Create(options.OutputDirectory, options.StampFile);
         doing.What = plan.BaseRootfs is { } baseRootfs ? $"reading OciBaseRootfs '{baseRootfs}' and the rootfs items"
-            : plan.BaseImage is { } baseImage ? $"reading {baseImage.Property} '{baseImage.Text}' and the rootfs items"
+            : plan.BaseImage is { } reference ? $"reading {reference.Property} '{reference.Text}' and the rootfs items"
             : "reading the rootfs items";
         var tree = plan.Apply(staging.SpoolDirectory, report);
         doing.What = "checking the rootfs";
@@ -123,12 +127,23 @@ public static class BundleGenerator
         cancellation.ThrowIfCancellationRequested();
         doing.What = $"writing the bundle into '{staging.Directory}'";
 
+        // The base image the rootfs started from: its layers are reused in the image byte for byte.
+        var baseImage = plan.LoadedBaseImage;
         var staged = new List<BundleOutputFile>();
         var sumLines = new List<string>();
+        ReusableLayer? reusable = null;
         if (options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
+            // With no base image the image's one layer is the whole rootfs: rootfs.tar.gz's very bytes, compressed once.
+            string? tarDigest = null;
+            var reuse = image is not null && baseImage is null && options.Format == RootfsFormat.TarGz;
             var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted, PackingProgress.For(
-                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), PackingProgress.DefaultFirst, PackingProgress.DefaultEvery));
+                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), PackingProgress.DefaultFirst, PackingProgress.DefaultEvery), reuse ? d => tarDigest = d : null);
+            if (reuse && tarDigest is not null)
+            {
+                reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest);
+            }
+
             cancellation.ThrowIfCancellationRequested();
             var config = BundleFiles.WriteConfig(staging.Directory, configJson);
             sumLines.Add(BundleFiles.SumLine(config.Sha256, BundleFiles.ConfigFileName));
@@ -142,6 +157,17 @@ public static class BundleGenerator
             var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, spec), sorted);
             sumLines.AddRange(pluginLines);
             staged.AddRange([directory, archive]);
+        }
+
+        if (image is not null)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            doing.What = $"writing the image into '{staging.Directory}'";
+            var config = ImageConfigBuilder.Build(request, image, spec, options.SourceDateEpoch, baseImage);
+            var written = ImageWriter.Write(staging.Directory, options, image, config, sorted, baseImage, reusable, cancellation);
+            sumLines.AddRange(written.SumLines);
+            staged.AddRange([written.Layout, written.Archive]);
+            report(Diagnostic.Info(Messages.ImageWritten, null, string.Join(", ", image.Tags.Select(t => $"{image.Name}:{t}")), written.LayerCount, written.Manifest.Digest));
         }
 
         staged.Add(BundleFiles.WriteChecksums(staging.Directory, sumLines));

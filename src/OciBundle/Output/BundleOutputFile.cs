@@ -8,6 +8,8 @@ public static class OutputKinds
     public const string BundleArchive = "BundleArchive";
     public const string PluginDirectory = "PluginDirectory";
     public const string PluginArchive = "PluginArchive";
+    public const string ImageLayout = "ImageLayout";
+    public const string ImageArchive = "ImageArchive";
 }
 
 /// <summary>One file or folder the bundle build wrote (or found up to date).</summary>

@@ -1,4 +1,5 @@
 using OciBundle.Diagnostics;
+using OciBundle.Images.Writing;
 
 namespace OciBundle.Output;
 
@@ -13,7 +14,7 @@ public sealed class BundleStaging : IDisposable
 {
     /// <summary>Every name a bundle may own in its output folder, besides its marker.</summary>
     public static readonly IReadOnlyList<string> OwnedNames =
-        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName];
+        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName, ImageWriter.LayoutName, ImageWriter.ArchiveName];
 
     private readonly bool _createdOutputDirectory;
     private readonly StagingFolder _staging;
@@ -73,8 +74,8 @@ public sealed class BundleStaging : IDisposable
     }
 
     /// <summary>
-    /// Puts the staged outputs on disk, then renames them into place: the rootfs and the plugin
-    /// folder first, then config.json, SHA256SUMS, the archive, and the marker last, so the sums
+    /// Puts the staged outputs on disk, then renames them into place: the rootfs, the plugin
+    /// folder and the image first, then config.json, SHA256SUMS, the archive, and the marker last, so the sums
     /// never describe files that are not there yet. What each replaces is first renamed aside into
     /// staging; if any rename fails, every step is undone, so the folder is as it was before.
     /// </summary>
@@ -182,7 +183,7 @@ public sealed class BundleStaging : IDisposable
 
     private static int MoveOrder(string kind) => kind switch
     {
-        OutputKinds.Rootfs or OutputKinds.PluginDirectory or OutputKinds.PluginArchive => 0,
+        OutputKinds.Rootfs or OutputKinds.PluginDirectory or OutputKinds.PluginArchive or OutputKinds.ImageLayout or OutputKinds.ImageArchive => 0,
         OutputKinds.Config => 1,
         OutputKinds.Checksums => 2,
         _ => 3,

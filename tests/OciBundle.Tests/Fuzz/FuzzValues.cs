@@ -61,10 +61,12 @@ internal static class FuzzValues
         [CpusetMems] = (["0", "0-1"], ["-1", "1-0", "0:1", "4294967296"]),
         [PidsLimit] = (["-1", "1", "100"], ["0", "-2", "9223372036854775808"]),
         [BlockIOWeight] = (["10", "1000", "500"], ["9", "1001", "0"]),
+        [BundleFormat] = (["Runc", "Runc;Image", "runc;IMAGE;", "Image;Runc"], ["Oci", ";", "Runc;Imag", "Runc Image", "Image,Runc"]),
+        [ImageName] = (["app", "team/app", "registry.example.com:5000/a/b", "a.b_c"], ["App", "app:1", "app@sha256:0", "a//b", "-a", new string('a', 256)]),
     };
 
     public static readonly string[] BooleanProperties =
-        [Terminal, NoNewPrivileges, RootfsReadonly, Privileged, AllowAllDevices, HostIpc, HostPid, UserNamespace, Rootless];
+        [Terminal, NoNewPrivileges, RootfsReadonly, Privileged, AllowAllDevices, HostIpc, HostPid, UserNamespace, Rootless, GenerateLabels];
 
     /// <summary>Strings that tend to break parsers and path code.</summary>
     public static readonly string[] Nasty =

@@ -139,6 +139,17 @@ internal sealed class Generation(Random random, bool clean, FuzzInputs inputs)
                 include = Text(["net.ipv4.ip_forward", "net/core/somaxconn", "kernel.shmmax", "kernel.hostname", "fs.mqueue.msg_max", "net.ipv4.conf.eth-0.forwarding"], ["vm.swappiness", "Net.x", "a..b", ".a", "net.", "net//x", "kernel.hostname.x"]);
                 Meta(m, "Value", ["1", "0", "1024"], ["\0"], 0.9);
                 break;
+            case ImageTag:
+                include = Text(["latest", "1.0", "v2_rc-1"], [".x", "-x", "a/b", "a:b", new string('t', 129)]);
+                break;
+            case Port:
+                include = Text(["80", "8080", "65535", "53/udp"], ["0", "65536", "http", "80/sctp", "-1"]);
+                Meta(m, "Type", ["tcp", "udp", "UDP"], ["sctp", "", "tcp/udp"], 0.4);
+                break;
+            case Label:
+                include = Text(["com.example.team", "org.opencontainers.image.vendor"], ["", "a\u0001b"]);
+                Meta(m, "Value", ["infra", "", "ü 😀"], ["\u0007"], 0.8);
+                break;
             case RootfsFile:
                 include = clean ? Pick(inputs.Combine("hello.txt"), inputs.Combine("run.sh"), inputs.Combine("tree")) : Text(inputs.RootfsFileSources);
                 Meta(m, "TargetPath", ["/bin/x", "/srv/", "/etc/passwd", "/usr/local/bin/run", "/ü/😀"], AbsoluteMisses.Concat(["/srv//", "/proc"]).ToArray(), clean ? 1 : 0.9);

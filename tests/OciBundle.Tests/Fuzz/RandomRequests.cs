@@ -16,6 +16,7 @@ public sealed partial class RandomRequests(FuzzInputs inputs)
     [
         Entrypoint, Args, EnvironmentVariable, Rlimit, Capability, MaskedPath, ReadonlyPath, Namespace, Mount, Device,
         UidMapping, GidMapping, AdditionalGroup, Hook, Annotation, Sysctl, RootfsFile, RootfsDirectory, RootfsSymlink,
+        ImageTag, Port, Label,
     ];
 
     public GeneratedRequest Create(int seed)

@@ -1,0 +1,49 @@
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+
+namespace OciBundle.Images.Writing;
+
+/// <summary>
+/// The .NET SDK's container properties. Those with an Oci* counterpart are mapped to it by the
+/// targets (the C# sees one name); this class has the ones the SDK cannot honour, each of which is
+/// a warning (OCIB1115) naming the property and what to do instead: a project moving over from
+/// `dotnet publish /t:PublishContainer` must never lose a setting in silence.
+/// </summary>
+public static class ContainerNames
+{
+    /// <summary>Property → (why it is not honoured, what to do), passed to the task under these names.</summary>
+    public static readonly IReadOnlyList<(string Name, string Why, string Instead)> Unsupported =
+    [
+        ("ContainerRegistry", "the build pushes nothing to a registry; it writes image/ and image.tar beside the bundle",
+            "Push image.tar from CI with 'skopeo copy oci-archive:image.tar:TAG docker://REGISTRY/NAME:TAG' (docs/images.md)."),
+        ("LocalRegistry", "the build loads nothing into a Docker or Podman daemon",
+            "Load image.tar with 'docker load -i image.tar' (Docker 25 or later) or 'podman load -i image.tar'."),
+        ("ContainerArchiveOutputPath", "the image is always written as image.tar in OciBundleOutputPath",
+            "Copy image.tar from the bundle folder, or set OciBundleOutputPath."),
+        ("ContainerFamily", "it picks a tag of Microsoft's base images in a registry, and the build reads base images from local files only",
+            "Name a local copy of the base image in OciBaseImage (such as oci-archive:base.tar)."),
+        ("ContainerRuntimeIdentifiers", "a build writes one image for one architecture",
+            "Set OciTargetArchitecture (or ContainerRuntimeIdentifier) and build once per architecture."),
+        ("ContainerImageFormat", "the image is always an OCI image, which docker load, podman and skopeo read",
+            "Remove it; skopeo copy oci-archive:image.tar:TAG docker-archive:… converts to Docker's format when needed."),
+    ];
+
+    /// <summary>Warns for each unsupported Container* property the project sets (ContainerImageFormat only when not OCI).</summary>
+    public static void Warn(RequestReader reader)
+    {
+        foreach (var (name, why, instead) in Unsupported)
+        {
+            if (reader.String(name) is not { } value)
+            {
+                continue;
+            }
+
+            if (name == "ContainerImageFormat" && value.Equals("OCI", StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // what we write anyway
+            }
+
+            reader.Diagnostics.Warning(Messages.ContainerPropertyIgnored, reader.Locate(name), name, value, why, instead);
+        }
+    }
+}
