@@ -16,15 +16,16 @@ internal static class RequestFactory
     public static BundleRequest Create(GenerateOciBundle task)
     {
         var projectFile = task.ProjectFullPath;
-        var locator = new ProjectSourceLocator(
-            task.ProjectFiles.Select(f => f.GetMetadata("FullPath")).Where(File.Exists).Distinct().ToList());
+        var projectDirectory = Path.GetDirectoryName(projectFile) ?? Environment.CurrentDirectory;
+        var locator = new ProjectSourceLocator(ProjectImports.Expand(
+            task.ProjectFiles.Select(f => f.GetMetadata("FullPath")).Where(File.Exists).Distinct().ToList(), projectDirectory));
         // A property passed with -p: wins over any element in the files: then there is no line to show.
         var global = task.BuildEngine is IBuildEngine6 engine6
             ? engine6.GetGlobalProperties().Keys.ToHashSet(StringComparer.OrdinalIgnoreCase)
             : [];
         var request = new BundleRequest
         {
-            ProjectDirectory = Path.GetDirectoryName(projectFile) ?? Environment.CurrentDirectory,
+            ProjectDirectory = projectDirectory,
             LocateProperty = name => global.Contains(name) ? null : locator.LocateProperty(name),
             ProjectElements = locator.PropertyAndItemElements().ToList(),
         };

@@ -125,8 +125,9 @@ public static class BundleGenerator
         var sumLines = new List<string>();
         if (options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
+            var (first, every) = PackingProgress.Thresholds(Environment.GetEnvironmentVariable(PackingProgress.IntervalVariable));
             var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted, PackingProgress.For(
-                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), PackingProgress.DefaultFirst, PackingProgress.DefaultEvery));
+                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every));
             cancellation.ThrowIfCancellationRequested();
             var config = BundleFiles.WriteConfig(staging.Directory, configJson);
             sumLines.Add(BundleFiles.SumLine(config.Sha256, BundleFiles.ConfigFileName));
