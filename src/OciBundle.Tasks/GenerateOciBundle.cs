@@ -135,6 +135,15 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public string? OciBaseRootfsMaxSize { get; set; }
 
+    // Software bill of materials, and MSBuild's own properties its bundle package is described with
+    public string? OciSbom { get; set; }
+
+    public string? Version { get; set; }
+
+    public string? Company { get; set; }
+
+    public string? Authors { get; set; }
+
     public ITaskItem[] OciRootfsFile { get; set; } = [];
 
     public ITaskItem[] OciRootfsDirectory { get; set; } = [];

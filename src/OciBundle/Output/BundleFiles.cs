@@ -20,7 +20,7 @@ public static class BundleFiles
     }
 
     /// <summary>rootfs.tar.gz, rootfs.tar or rootfs/, as the options say. Returns the output and the sums lines it adds.</summary>
-    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null)
+    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null, ContentDigests? contentDigests = null)
     {
         var path = Path.Combine(staging, options.RootfsFileName);
         if (options.Format == RootfsFormat.Directory)
@@ -33,7 +33,7 @@ public static class BundleFiles
             return (new BundleOutputFile(path, OutputKinds.Rootfs, 0, ""), lines);
         }
 
-        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress));
+        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress, contentDigests));
         return (output with { Kind = OutputKinds.Rootfs }, [SumLine(output.Sha256, options.RootfsFileName)]);
     }
 

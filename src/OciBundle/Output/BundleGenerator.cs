@@ -2,6 +2,7 @@ using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Plugins;
 using OciBundle.Rootfs;
+using OciBundle.Sbom;
 using OciBundle.Spec;
 using OciBundle.Validation;
 
@@ -123,11 +124,13 @@ public static class BundleGenerator
 
         var staged = new List<BundleOutputFile>();
         var sumLines = new List<string>();
+        // Filled while the rootfs tarball is written, so the bill of materials reads no file twice.
+        var digests = options.Sbom == SbomFormat.Spdx ? new ContentDigests() : null;
         if (options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
             var (first, every) = PackingProgress.Thresholds(Environment.GetEnvironmentVariable(PackingProgress.IntervalVariable));
             var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted, PackingProgress.For(
-                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every));
+                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every), digests);
             cancellation.ThrowIfCancellationRequested();
             var config = BundleFiles.WriteConfig(staging.Directory, configJson);
             sumLines.Add(BundleFiles.SumLine(config.Sha256, BundleFiles.ConfigFileName));
@@ -141,6 +144,15 @@ public static class BundleGenerator
             var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, spec), sorted);
             sumLines.AddRange(pluginLines);
             staged.AddRange([directory, archive]);
+        }
+
+        if (digests is not null)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            doing.What = $"writing {SpdxDocument.FileName}";
+            var sbom = SbomFiles.Write(staging.Directory, request, options, plan, sorted, digests, report);
+            sumLines.Add(BundleFiles.SumLine(sbom.Sha256, SpdxDocument.FileName));
+            staged.Add(sbom);
         }
 
         staged.Add(BundleFiles.WriteChecksums(staging.Directory, sumLines));

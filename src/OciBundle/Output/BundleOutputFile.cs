@@ -8,6 +8,7 @@ public static class OutputKinds
     public const string BundleArchive = "BundleArchive";
     public const string PluginDirectory = "PluginDirectory";
     public const string PluginArchive = "PluginArchive";
+    public const string Sbom = "Sbom";
 }
 
 /// <summary>One file or folder the bundle build wrote (or found up to date).</summary>

@@ -13,7 +13,7 @@ public sealed class BundleStaging : IDisposable
 {
     /// <summary>Every name a bundle may own in its output folder, besides its marker.</summary>
     public static readonly IReadOnlyList<string> OwnedNames =
-        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName];
+        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName, Sbom.SpdxDocument.FileName];
 
     private readonly bool _createdOutputDirectory;
     private readonly StagingFolder _staging;
@@ -183,7 +183,7 @@ public sealed class BundleStaging : IDisposable
     private static int MoveOrder(string kind) => kind switch
     {
         OutputKinds.Rootfs or OutputKinds.PluginDirectory or OutputKinds.PluginArchive => 0,
-        OutputKinds.Config => 1,
+        OutputKinds.Config or OutputKinds.Sbom => 1,
         OutputKinds.Checksums => 2,
         _ => 3,
     };
