@@ -137,6 +137,116 @@ public sealed class SbomTests(SdkFeed feed, ITestOutputHelper output)
         Assert.Contains(sbom.Packages, p => p.GetProperty("name").GetString() == "libc6");
     }
 
+    /// <summary>
+    /// Cross-check with an independent scanner, @cyclonedx/cdxgen (npm; .ci/run installs 12.8.4), run
+    /// offline on the unpacked rootfs of the default console app: nothing it finds may be missing
+    /// from our SBOM. What it finds there: `-t rootfs` without its optional binary plugins (trivy)
+    /// reports the ELF shared libraries as pkg:generic file components, by file name, including the
+    /// names that are symbolic links (libstdc++.so.6 → libstdc++.so.6.0.30); it reads no deps.json
+    /// (its .NET support reads project files and lock files, which a rootfs has none of) and, with
+    /// no dpkg database in the rootfs, names no OS package. So each of its libraries must be a file
+    /// of our SBOM, directly or through the link, owned by a Debian package, not by the bundle;
+    /// and it must find at least libc.
+    /// </summary>
+    [Fact]
+    public void An_independent_scanner_finds_nothing_our_SBOM_lacks()
+    {
+        var cdxgen = Environment.GetEnvironmentVariable("OCIB_CDXGEN") is { Length: > 0 } set ? set : FindOnPath("cdxgen");
+        if (cdxgen is null)
+        {
+            Assert.False(Runc.IsCI, "CI=true but cdxgen is not installed: .ci/run installs @cyclonedx/cdxgen with npm");
+            output.WriteLine("SKIPPED: cdxgen is not on PATH (npm install -g @cyclonedx/cdxgen@12.8.4, or set OCIB_CDXGEN)");
+            return;
+        }
+
+        var project = CreateDotNet("sbom-cdxgen", DotNetAppTests.ConsoleProject());
+        project.BuildSucceeds();
+        var sbom = Sbom.Read(project.BundleFile("sbom.spdx.json"));
+        var rootfs = Path.Combine(project.Directory, "unpacked");
+        Directory.CreateDirectory(rootfs);
+        var untar = ProcessResult.Run("tar", ["-xzf", project.BundleFile("rootfs.tar.gz"), "-C", rootfs]);
+        Assert.True(untar.ExitCode == 0, untar.All);
+        var report = Path.Combine(project.Directory, "cdxgen.json");
+        var environment = new Dictionary<string, string> { ["FETCH_LICENSE"] = "false", ["CDXGEN_NO_BANNER"] = "true" };
+        var scan = ProcessResult.Run(cdxgen, ["-t", "rootfs", "-o", report, rootfs], project.Directory, environment, TimeSpan.FromMinutes(5));
+        Assert.True(scan.ExitCode == 0 && File.Exists(report), scan.All);
+
+        using var found = JsonDocument.Parse(File.ReadAllBytes(report));
+        var components = found.RootElement.TryGetProperty("components", out var list) ? list.EnumerateArray().ToList() : [];
+        output.WriteLine(string.Join('\n', components.Select(c => $"{c.GetProperty("type").GetString()} {(c.TryGetProperty("purl", out var p) ? p.GetString() : c.GetProperty("name").GetString())}")));
+        Assert.Contains(components, c => c.GetProperty("name").GetString() == "libc.so.6");
+        var bundleId = sbom.Package("sbom-cdxgen").GetProperty("SPDXID").GetString();
+        foreach (var component in components)
+        {
+            var purl = component.TryGetProperty("purl", out var p) ? p.GetString() ?? "" : "";
+            if (!purl.StartsWith("pkg:generic/", StringComparison.Ordinal))
+            {
+                // A package-manager purl (nuget, deb, …) must be one of our packages.
+                Assert.Contains(sbom.Packages, ours => ours.TryGetProperty("externalRefs", out var refs)
+                    && refs.EnumerateArray().Any(r => string.Equals(r.GetProperty("referenceLocator").GetString(), purl, StringComparison.OrdinalIgnoreCase)));
+                continue;
+            }
+
+            var name = component.GetProperty("name").GetString()!;
+            // find does not enter linked folders (lib → usr/lib), so each hit is a real path; a hit
+            // that is itself a link is followed inside the rootfs, never on the host.
+            var find = ProcessResult.Run("find", [rootfs, "-name", name]);
+            var candidates = find.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(candidates.Length > 0, $"cdxgen names '{name}', which is not in the rootfs");
+            foreach (var candidate in candidates)
+            {
+                var fileName = "./" + ResolveInside(rootfs, Path.GetRelativePath(rootfs, candidate));
+                Assert.Contains(sbom.Files, f => f.GetProperty("fileName").GetString() == fileName);
+                Assert.NotEqual(bundleId, sbom.OwnerOf(fileName)); // a Debian package of the sysroot, not "the bundle's own"
+            }
+        }
+    }
+
+    /// <summary>A rootfs path with every link on the way followed as the container would, inside <paramref name="rootfs"/>.</summary>
+    private static string ResolveInside(string rootfs, string path)
+    {
+        var pending = new Queue<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var resolved = new List<string>();
+        for (var hops = 0; pending.Count > 0 && hops < 100; hops++)
+        {
+            var part = pending.Dequeue();
+            if (part == "..")
+            {
+                if (resolved.Count > 0)
+                {
+                    resolved.RemoveAt(resolved.Count - 1);
+                }
+
+                continue;
+            }
+
+            if (part == ".")
+            {
+                continue;
+            }
+
+            var host = Path.Combine([rootfs, .. resolved, part]);
+            if (new FileInfo(host).LinkTarget is not { } target)
+            {
+                resolved.Add(part);
+                continue;
+            }
+
+            if (target.StartsWith('/'))
+            {
+                resolved.Clear();
+            }
+
+            pending = new Queue<string>(target.Split('/', StringSplitOptions.RemoveEmptyEntries).Concat(pending));
+        }
+
+        return string.Join('/', resolved);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
     /// <summary>build/validate-sbom.py: the official schema and the cross-references. A missing python3 or jsonschema fails.</summary>
     internal static void Validate(string sbom)
     {

@@ -19,7 +19,7 @@ public static class AlpinePackages
         {
             if (name is not null && version is not null && DebianPackages.IsName(name) && version.Length > 0 && !version.Any(char.IsWhiteSpace))
             {
-                result.Add(new Package(name, version, architecture is { } a && DebianPackages.IsName(a) ? a : "noarch", license, maintainer, files));
+                result.Add(new Package(name, version, architecture is { } a && a.Length is > 0 and <= 64 && a.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') ? a : "noarch", license, maintainer, files));
             }
 
             name = version = architecture = license = maintainer = folder = null;
