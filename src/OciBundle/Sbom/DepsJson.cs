@@ -23,6 +23,13 @@ public static class DepsJson
     /// </summary>
     public static IReadOnlyList<Package> Parse(ReadOnlySpan<byte> json)
     {
+        // JsonDocument accepts invalid UTF-8 inside strings and throws only when one is read
+        // (found by fuzzing): refuse it up front, as the .NET host would.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new FormatException("not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

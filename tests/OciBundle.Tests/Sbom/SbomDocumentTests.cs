@@ -64,6 +64,13 @@ public sealed class SbomDocumentTests : IDisposable
         Assert.Throws<FormatException>(() => DepsJson.Parse(Encoding.UTF8.GetBytes(text)));
     }
 
+    [Fact]
+    public void Invalid_UTF8_in_a_deps_json_is_a_FormatException_not_a_crash()
+    {
+        // Found by fuzzing: JsonDocument parses it and throws InvalidOperationException only when the name is read.
+        Assert.Throws<FormatException>(() => DepsJson.Parse([.. "{\"libraries\":{\""u8, 0xFF, .. "/1\":{\"type\":\"package\"}}}"u8]));
+    }
+
     [Theory]
     [InlineData("sha512-AAAA", null)] // too short
     [InlineData("sha512-!!!!", null)]
