@@ -13,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-targets="archive seccomp plugin elf passwd image"
+targets="archive seccomp plugin elf passwd image sbom"
 if [[ $# -ne 2 || " $targets " != *" $1 "* || ! $2 =~ ^[0-9]+$ ]]; then
   echo "usage: build/fuzz.sh {${targets// /|}} SECONDS" >&2
   exit 2

@@ -26,7 +26,7 @@ public static class FuzzTargets
     /// </summary>
     public const int MaxInputBytes = 64 * 1024;
 
-    public static readonly IReadOnlyList<string> Names = ["archive", "seccomp", "plugin", "elf", "passwd", "image"];
+    public static readonly IReadOnlyList<string> Names = ["archive", "seccomp", "plugin", "elf", "passwd", "image", "sbom"];
 
     public static Action<byte[]> For(string name, string scratch) => name switch
     {
@@ -36,6 +36,7 @@ public static class FuzzTargets
         "elf" => input => Elf(input, scratch),
         "passwd" => input => Passwd(input, scratch),
         "image" => input => Image(input, scratch),
+        "sbom" => input => Sbom(input, scratch),
         _ => throw new ArgumentException($"unknown fuzz target '{name}'; use one of {string.Join(", ", Names)}", nameof(name)),
     };
 
@@ -284,6 +285,51 @@ public static class FuzzTargets
         var text = System.Text.Encoding.UTF8.GetString(file);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? "" : text[..colon];
+    }
+
+    /// <summary>
+    /// What the bill of materials reads from a rootfs: input split at NUL bytes into an app's
+    /// deps.json, a dpkg status, a dpkg .list file, a copyright file and an apk database, placed
+    /// as a rootfs holds them; the SPDX document is built and written.
+    /// </summary>
+    public static void Sbom(byte[] input, string scratch)
+    {
+        if (input.Length > MaxInputBytes)
+        {
+            return;
+        }
+
+        var parts = new List<byte[]>();
+        var start = 0;
+        for (var i = 0; i <= input.Length && parts.Count < 5; i++)
+        {
+            if (i == input.Length || input[i] == 0)
+            {
+                parts.Add(input[start..i]);
+                start = i + 1;
+            }
+        }
+
+        while (parts.Count < 5)
+        {
+            parts.Add([]);
+        }
+
+        var work = Fresh(scratch);
+        string[] paths = ["app/app.deps.json", "var/lib/dpkg/status", "var/lib/dpkg/info/libc6:amd64.list", "usr/share/doc/libc6/copyright", "lib/apk/db/installed"];
+        var entries = paths.Select((p, i) => new RootfsEntry
+        {
+            Path = p,
+            Type = RootfsEntryType.RegularFile,
+            Mode = 0b110_100_100,
+            SourcePath = Spool(work, i.ToString(System.Globalization.CultureInfo.InvariantCulture), parts[i]),
+            Size = parts[i].Length,
+        }).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+        var document = OciBundle.Sbom.SbomBuilder.Build(
+            new OciBundle.Sbom.SbomInput("app", "1.0.0", null, "a", 0, "0.0.0", entries, new ContentDigests(), "app", null),
+            (_, _) => { });
+        _ = document.ToJson();
+        _ = OciBundle.Sbom.DebianPackages.CopyrightLicense(System.Text.Encoding.UTF8.GetString(parts[3]));
     }
 
     private static string Spool(string work, string name, byte[] bytes)

@@ -141,6 +141,9 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     /// <summary>The .NET SDK's ContainerBaseImage, read when OciBaseImage is unset.</summary>
     public string? ContainerBaseImage { get; set; }
 
+    // Software bill of materials
+    public string? OciSbom { get; set; }
+
     public ITaskItem[] OciRootfsFile { get; set; } = [];
 
     public ITaskItem[] OciRootfsDirectory { get; set; } = [];
@@ -209,6 +212,9 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public string? Authors { get; set; }
 
     public string? PackageLicenseExpression { get; set; }
+
+    /// <summary>MSBuild's Company: the bill of materials' supplier of the bundle package (with Authors above).</summary>
+    public string? Company { get; set; }
 
     /// <summary>The .NET SDK's container properties the SDK cannot honour: each set one is warning OCIB1115.</summary>
     public string? ContainerRegistry { get; set; }

@@ -17,15 +17,16 @@ internal static class RequestFactory
     public static BundleRequest Create(GenerateOciBundle task)
     {
         var projectFile = task.ProjectFullPath;
-        var locator = new ProjectSourceLocator(
-            task.ProjectFiles.Select(f => f.GetMetadata("FullPath")).Where(File.Exists).Distinct().ToList());
+        var projectDirectory = Path.GetDirectoryName(projectFile) ?? Environment.CurrentDirectory;
+        var locator = new ProjectSourceLocator(ProjectImports.Expand(
+            task.ProjectFiles.Select(f => f.GetMetadata("FullPath")).Where(File.Exists).Distinct().ToList(), projectDirectory));
         // A property passed with -p: wins over any element in the files: then there is no line to show.
         var global = task.BuildEngine is IBuildEngine6 engine6
             ? engine6.GetGlobalProperties().Keys.ToHashSet(StringComparer.OrdinalIgnoreCase)
             : [];
         var request = new BundleRequest
         {
-            ProjectDirectory = Path.GetDirectoryName(projectFile) ?? Environment.CurrentDirectory,
+            ProjectDirectory = projectDirectory,
             LocateProperty = name => global.Contains(name) ? null : locator.LocateProperty(name),
             ProjectElements = locator.PropertyAndItemElements().ToList(),
         };
@@ -67,7 +68,9 @@ internal static class RequestFactory
             .With(SurfaceNames.BaseRootfs, task.OciBaseRootfs)
             .With(SurfaceNames.BaseRootfsMaxSize, task.OciBaseRootfsMaxSize)
             .With(SurfaceNames.BaseImage, task.OciBaseImage)
-            .With(Images.ReadingBaseImage.ContainerBaseImageProperty, task.ContainerBaseImage)
+            .With(ForeignNames.ContainerBaseImage, task.ContainerBaseImage)
+            .With(SurfaceNames.Sbom, task.OciSbom)
+            .With(ForeignNames.Company, task.Company)
             .With(SurfaceNames.Privileged, task.OciPrivileged)
             .With(SurfaceNames.AllowAllDevices, task.OciAllowAllDevices)
             .With(SurfaceNames.NetworkMode, task.OciNetworkMode)
@@ -91,19 +94,19 @@ internal static class RequestFactory
             .With(SurfaceNames.Sysroot, task.OciSysroot)
             .With(SurfaceNames.ImageName, task.OciImageName)
             .With(SurfaceNames.GenerateLabels, task.OciGenerateLabels)
-            .With(ImageSettings.VersionProperty, task.Version)
-            .With(ImageSettings.SourceRevisionIdProperty, task.SourceRevisionId)
-            .With(ImageSettings.RepositoryUrlProperty, task.RepositoryUrl)
-            .With(ImageSettings.TitleProperty, task.Title)
-            .With(ImageSettings.DescriptionProperty, task.Description)
-            .With(ImageSettings.AuthorsProperty, task.Authors)
-            .With(ImageSettings.LicenseProperty, task.PackageLicenseExpression)
-            .With("ContainerRegistry", task.ContainerRegistry)
-            .With("LocalRegistry", task.LocalRegistry)
-            .With("ContainerArchiveOutputPath", task.ContainerArchiveOutputPath)
-            .With("ContainerFamily", task.ContainerFamily)
-            .With("ContainerRuntimeIdentifiers", task.ContainerRuntimeIdentifiers)
-            .With("ContainerImageFormat", task.ContainerImageFormat)
+            .With(ForeignNames.Version, task.Version)
+            .With(ForeignNames.SourceRevisionId, task.SourceRevisionId)
+            .With(ForeignNames.RepositoryUrl, task.RepositoryUrl)
+            .With(ForeignNames.Title, task.Title)
+            .With(ForeignNames.Description, task.Description)
+            .With(ForeignNames.Authors, task.Authors)
+            .With(ForeignNames.PackageLicenseExpression, task.PackageLicenseExpression)
+            .With(ForeignNames.ContainerRegistry, task.ContainerRegistry)
+            .With(ForeignNames.LocalRegistry, task.LocalRegistry)
+            .With(ForeignNames.ContainerArchiveOutputPath, task.ContainerArchiveOutputPath)
+            .With(ForeignNames.ContainerFamily, task.ContainerFamily)
+            .With(ForeignNames.ContainerRuntimeIdentifiers, task.ContainerRuntimeIdentifiers)
+            .With(ForeignNames.ContainerImageFormat, task.ContainerImageFormat)
             .With(BundleOptions.StampFileProperty, task.StampFile);
 
         (string Type, ITaskItem[] Items)[] items =

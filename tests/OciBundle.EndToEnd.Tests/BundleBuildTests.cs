@@ -18,7 +18,7 @@ public sealed class BundleBuildTests(SdkFeed feed, ITestOutputHelper output)
         Assert.True(File.Exists(project.BundleFile("config.json")));
         Assert.True(File.Exists(project.BundleFile("rootfs.tar.gz")));
         var sums = File.ReadAllLines(project.BundleFile("SHA256SUMS"));
-        Assert.Equal(["config.json", "rootfs.tar.gz"], sums.Select(l => l.Split("  ")[1]));
+        Assert.Equal(["config.json", "rootfs.tar.gz", "sbom.spdx.json"], sums.Select(l => l.Split("  ")[1]));
         var check = ProcessResult.Run("sha256sum", ["-c", "SHA256SUMS"], project.BundleDirectory);
         Assert.True(check.ExitCode == 0, check.All);
 

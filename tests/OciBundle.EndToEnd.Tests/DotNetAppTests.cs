@@ -15,14 +15,14 @@ namespace OciBundle.EndToEnd.Tests;
 [Collection(SdkFeedCollection.Name)]
 public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
 {
-    private const string Program = """
+    internal const string Program = """
         Console.WriteLine($"hello {string.Join(' ', args)}");
         Console.WriteLine($"cwd={Environment.CurrentDirectory}");
         Console.WriteLine($"runtime={System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}");
         """;
 
     /// <summary>What 'dotnet new console' writes, plus the one line this SDK asks for.</summary>
-    private static string ConsoleProject(string extraProperties = "") => $"""
+    internal static string ConsoleProject(string extraProperties = "") => $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <Sdk Name="OciBundle.Sdk" Version="{"{Version}"}" />
           <PropertyGroup>
@@ -333,7 +333,7 @@ public sealed class DotNetAppTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     /// <summary>A root filesystem with this machine's .NET runtime in /usr/share/dotnet and 'dotnet' on PATH (libraries come from OciIncludeSharedLibraries).</summary>
-    private static void MakeBaseWithDotnet(string folder)
+    internal static void MakeBaseWithDotnet(string folder)
     {
         var frameworks = Path.GetDirectoryName(Path.GetDirectoryName(typeof(object).Assembly.Location)!)!; // …/shared/Microsoft.NETCore.App
         var version = Path.GetFileName(Path.GetDirectoryName(typeof(object).Assembly.Location)!);

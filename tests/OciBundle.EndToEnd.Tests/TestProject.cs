@@ -11,6 +11,9 @@ public sealed class TestProject(SdkFeed feed, string directory, string projectFi
 
     public string BundleFile(string name) => Path.Combine(BundleDirectory, name);
 
+    /// <summary>Environment variables every build of this project gets besides the feed's.</summary>
+    public Dictionary<string, string> ExtraEnvironment { get; } = [];
+
     /// <summary>
     /// Every build the end-to-end tests run goes through here, and every one, good or bad, must be
     /// clean: no MSB4018 (a task that threw), no exception text, no stack trace.
@@ -24,6 +27,11 @@ public sealed class TestProject(SdkFeed feed, string directory, string projectFi
     internal ProcessResult BuildAs(string? user, params string[] extraArgs)
     {
         var environment = feed.Environment();
+        foreach (var (key, value) in ExtraEnvironment)
+        {
+            environment[key] = value;
+        }
+
         string[] command = ["dotnet", "build", ProjectFile, "-t:GenerateOciBundle", "-nodeReuse:false", "-v:n", .. extraArgs];
         if (user is not null)
         {

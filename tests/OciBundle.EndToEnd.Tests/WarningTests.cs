@@ -132,6 +132,42 @@ public sealed class WarningTests(SdkFeed feed)
         Assert.True(File.Exists(project.BundleFile("config.json")));
     }
 
+    [Fact]
+    public void Misspelt_names_in_the_projects_own_imports_are_flagged_at_their_line_in_the_imported_file()
+    {
+        // Two files deep (the project imports common.props, which imports build/more.props); the
+        // SDK's own and Microsoft's imports are not scanned, so these two are the only warnings.
+        const string Common = """
+            <Project>
+              <Import Project="$(MSBuildThisFileDirectory)build/more.props" />
+              <PropertyGroup>
+                <OciMemoryLimt>64Mi</OciMemoryLimt>
+              </PropertyGroup>
+            </Project>
+            """;
+        const string More = """
+            <Project>
+              <PropertyGroup>
+                <OciHostnme>typo</OciHostnme>
+              </PropertyGroup>
+            </Project>
+            """;
+        var xml = Projects.Show().Replace("<PropertyGroup>", "<Import Project=\"common.props\" />\n  <PropertyGroup>", StringComparison.Ordinal);
+        var project = feed.CreateProject("typos-imported", xml, ("show.sh", Projects.ShowScript, true), ("common.props", Common, false), ("build/more.props", More, false));
+        var common = Path.Combine(project.Directory, "common.props");
+        var more = Path.Combine(project.Directory, "build", "more.props");
+
+        var built = project.BuildSucceeds();
+        var flagged = BuildLog.Lines(built, "warning", "OCIB1093").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, flagged.Count);
+        string[] expected =
+            [$"{more}{BuildLog.Position(more, "<OciHostnme>")}: warning OCIB1093: 'OciHostnme' starts with Oci but is no property or item of OciBundle.Sdk, so the bundle ignores it. Did you mean OciHostname? [{project.ProjectFile}]",
+             $"{common}{BuildLog.Position(common, "<OciMemoryLimt>")}: warning OCIB1093: 'OciMemoryLimt' starts with Oci but is no property or item of OciBundle.Sdk, so the bundle ignores it. Did you mean OciMemoryLimit? [{project.ProjectFile}]"];
+        // MSBuild names the project after a message located in another file.
+        Assert.Equal(expected[0], flagged[0]);
+        Assert.Equal(expected[1], flagged[1]);
+    }
+
     /// <summary>A project with OciHostPid (OCIB2081) and <paramref name="extra"/> properties after it.</summary>
     private TestProject Create(string name, string extra) =>
         new InvalidProject("warn-2081-" + name, "OCIB2081") { Properties = HostPid + "\n" + extra }.Create(feed);

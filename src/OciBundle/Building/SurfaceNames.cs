@@ -70,6 +70,9 @@ public static class SurfaceNames
     public const string BaseRootfs = "OciBaseRootfs";
     public const string BaseRootfsMaxSize = "OciBaseRootfsMaxSize";
     public const string BaseImage = "OciBaseImage";
+
+    /// <summary>The software bill of materials: spdx (sbom.spdx.json) or none.</summary>
+    public const string Sbom = "OciSbom";
     public const string RootfsFile = "OciRootfsFile";
     public const string RootfsDirectory = "OciRootfsDirectory";
     public const string RootfsSymlink = "OciRootfsSymlink";

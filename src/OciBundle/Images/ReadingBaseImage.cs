@@ -32,7 +32,6 @@ public sealed class PlannedBaseImage
 public static class ReadingBaseImage
 {
     /// <summary>The .NET SDK's name, read when OciBaseImage is unset; not one of ours, so not in SurfaceNames.</summary>
-    public const string ContainerBaseImageProperty = "ContainerBaseImage";
 
     private static readonly ConditionalWeakTable<BundleRequest, State> Cache = new();
 
@@ -69,7 +68,7 @@ public static class ReadingBaseImage
 
     private static ImageReference? ReadReferenceUncached(RequestReader reader)
     {
-        var property = reader.String(SurfaceNames.BaseImage) is not null ? SurfaceNames.BaseImage : ContainerBaseImageProperty;
+        var property = reader.String(SurfaceNames.BaseImage) is not null ? SurfaceNames.BaseImage : ForeignNames.ContainerBaseImage;
         if (reader.String(property) is not { } text)
         {
             return null;

@@ -22,9 +22,10 @@ public static class BundleFiles
     /// <summary>
     /// rootfs.tar.gz, rootfs.tar or rootfs/, as the options say. Returns the output and the sums
     /// lines it adds. <paramref name="tarDigest"/>, when given, is told the SHA-256 of the tar
-    /// before compression (an image layer's diff_id), hashed while writing.
+    /// before compression (an image layer's diff_id), hashed while writing; <paramref name="contentDigests"/>,
+    /// when given, receives each file's digests as the writer reads it (the bill of materials).
     /// </summary>
-    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null, Action<string>? tarDigest = null)
+    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null, Action<string>? tarDigest = null, ContentDigests? contentDigests = null)
     {
         var path = Path.Combine(staging, options.RootfsFileName);
         if (options.Format == RootfsFormat.Directory)
@@ -37,7 +38,7 @@ public static class BundleFiles
             return (new BundleOutputFile(path, OutputKinds.Rootfs, 0, ""), lines);
         }
 
-        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress), tarDigest);
+        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress, contentDigests), tarDigest);
         return (output with { Kind = OutputKinds.Rootfs }, [SumLine(output.Sha256, options.RootfsFileName)]);
     }
 

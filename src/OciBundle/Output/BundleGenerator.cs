@@ -4,6 +4,7 @@ using OciBundle.Images;
 using OciBundle.Images.Writing;
 using OciBundle.Plugins;
 using OciBundle.Rootfs;
+using OciBundle.Sbom;
 using OciBundle.Spec;
 using OciBundle.Validation;
 
@@ -132,13 +133,16 @@ public static class BundleGenerator
         var staged = new List<BundleOutputFile>();
         var sumLines = new List<string>();
         ReusableLayer? reusable = null;
+        // Filled while the rootfs tarball is written, so the bill of materials reads no file twice.
+        var digests = options.Sbom == SbomFormat.Spdx ? new ContentDigests() : null;
         if (options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
             // With no base image the image's one layer is the whole rootfs: rootfs.tar.gz's very bytes, compressed once.
             string? tarDigest = null;
             var reuse = image is not null && baseImage is null && options.Format == RootfsFormat.TarGz;
+            var (first, every) = PackingProgress.Thresholds(Environment.GetEnvironmentVariable(PackingProgress.IntervalVariable));
             var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted, PackingProgress.For(
-                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), PackingProgress.DefaultFirst, PackingProgress.DefaultEvery), reuse ? d => tarDigest = d : null);
+                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every), reuse ? d => tarDigest = d : null, digests);
             if (reuse && tarDigest is not null)
             {
                 reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest);
@@ -168,6 +172,15 @@ public static class BundleGenerator
             sumLines.AddRange(written.SumLines);
             staged.AddRange([written.Layout, written.Archive]);
             report(Diagnostic.Info(Messages.ImageWritten, null, string.Join(", ", image.Tags.Select(t => $"{image.Name}:{t}")), written.LayerCount, written.Manifest.Digest));
+        }
+
+        if (digests is not null)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            doing.What = $"writing {SpdxDocument.FileName}";
+            var sbom = SbomFiles.Write(staging.Directory, request, options, plan, sorted, digests, report);
+            sumLines.Add(BundleFiles.SumLine(sbom.Sha256, SpdxDocument.FileName));
+            staged.Add(sbom);
         }
 
         staged.Add(BundleFiles.WriteChecksums(staging.Directory, sumLines));

@@ -10,6 +10,7 @@ public static class OutputKinds
     public const string PluginArchive = "PluginArchive";
     public const string ImageLayout = "ImageLayout";
     public const string ImageArchive = "ImageArchive";
+    public const string Sbom = "Sbom";
 }
 
 /// <summary>One file or folder the bundle build wrote (or found up to date).</summary>

@@ -14,7 +14,7 @@ public sealed class BundleStaging : IDisposable
 {
     /// <summary>Every name a bundle may own in its output folder, besides its marker.</summary>
     public static readonly IReadOnlyList<string> OwnedNames =
-        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName, ImageWriter.LayoutName, ImageWriter.ArchiveName];
+        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName, ImageWriter.LayoutName, ImageWriter.ArchiveName, Sbom.SpdxDocument.FileName];
 
     private readonly bool _createdOutputDirectory;
     private readonly StagingFolder _staging;
@@ -184,7 +184,7 @@ public sealed class BundleStaging : IDisposable
     private static int MoveOrder(string kind) => kind switch
     {
         OutputKinds.Rootfs or OutputKinds.PluginDirectory or OutputKinds.PluginArchive or OutputKinds.ImageLayout or OutputKinds.ImageArchive => 0,
-        OutputKinds.Config => 1,
+        OutputKinds.Config or OutputKinds.Sbom => 1,
         OutputKinds.Checksums => 2,
         _ => 3,
     };

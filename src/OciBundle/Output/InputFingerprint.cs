@@ -56,7 +56,7 @@ public static class InputFingerprint
         hash.AppendData(configJson);
         entries.Append(configJson);
         entries.Start("output options");
-        Add($"options {options.OutputDirectory}|{options.ArchivePath}|{options.Format}|{options.CompressionLevel}|{options.SourceDateEpoch}");
+        Add($"options {options.OutputDirectory}|{options.ArchivePath}|{options.Format}|{options.CompressionLevel}|{options.SourceDateEpoch}|sbom={options.Sbom}");
         if (plan.BaseRootfsHostPath is { } baseRootfs)
         {
             entries.Start("base rootfs " + baseRootfs);

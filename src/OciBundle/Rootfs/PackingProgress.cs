@@ -12,6 +12,19 @@ public sealed class PackingProgress(Action<string> say, long totalBytes, int tot
 
     public static readonly TimeSpan DefaultEvery = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The environment variable that replaces both thresholds (seconds, 0 or more): a knob for tests
+    /// and for anyone who wants to see the lines on a small rootfs, without a slow write to wait for.
+    /// </summary>
+    public const string IntervalVariable = "OCIBUNDLE_PROGRESS_SECONDS";
+
+    /// <summary>The thresholds: <see cref="IntervalVariable"/>'s when it is a number of seconds, else the defaults.</summary>
+    public static (TimeSpan First, TimeSpan Every) Thresholds(string? setting) =>
+        double.TryParse(setting, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds >= 0 && seconds <= TimeSpan.FromDays(1).TotalSeconds
+            ? (TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(seconds))
+            : (DefaultFirst, DefaultEvery);
+
     private readonly Func<TimeSpan> _clock = clock ?? System.Diagnostics.Stopwatch.StartNew() switch { var watch => () => watch.Elapsed };
     private TimeSpan _next = first;
     private long _bytes;

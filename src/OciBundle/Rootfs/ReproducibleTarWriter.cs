@@ -44,7 +44,7 @@ public sealed class ReproducibleTarWriter : IDisposable
     /// become one file and hard links to it. Throws OCIB3004 when a source file cannot be read or
     /// its size changed since it was listed.
     /// </summary>
-    public void WriteTree(IReadOnlyList<RootfsEntry> sorted, string prefix, PackingProgress? progress = null)
+    public void WriteTree(IReadOnlyList<RootfsEntry> sorted, string prefix, PackingProgress? progress = null, ContentDigests? digests = null)
     {
         var firstOfLinkGroup = new Dictionary<(string Key, int Mode, int Uid, int Gid), string>();
         foreach (var item in sorted)
@@ -68,7 +68,7 @@ public sealed class ReproducibleTarWriter : IDisposable
                     _writer.WriteEntry(hardLink);
                     break;
                 case RootfsEntryType.RegularFile:
-                    WriteSourceFile(item, name);
+                    WriteSourceFile(item, name, digests);
                     if (item.HardLinkKey is { } newKey)
                     {
                         firstOfLinkGroup[(newKey, item.Mode, item.Uid, item.Gid)] = name;
@@ -83,7 +83,7 @@ public sealed class ReproducibleTarWriter : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
-    private void WriteSourceFile(RootfsEntry item, string name)
+    private void WriteSourceFile(RootfsEntry item, string name, ContentDigests? digests)
     {
         if (item.SourcePath is null && item.Size == 0)
         {
@@ -94,9 +94,14 @@ public sealed class ReproducibleTarWriter : IDisposable
         var source = item.SourcePath ?? throw new ArgumentException($"The file '{item.Path}' has no SourcePath.", nameof(item));
         var entry = NewEntry(TarEntryType.RegularFile, name, item.Mode, item.Uid, item.Gid);
         using var data = SourceFile.OpenChecked(source, item);
+        data.Hasher = digests is null ? null : new ContentDigests.Hasher();
         entry.DataStream = data;
         _writer.WriteEntry(entry);
         data.EnsureReadToEnd();
+        if (data.Hasher is { } hasher && digests is not null)
+        {
+            digests.Record(item.Path, hasher.Finish());
+        }
     }
 
     private GnuTarEntry NewEntry(TarEntryType type, string name, int mode, int uid, int gid) => new(type, name)

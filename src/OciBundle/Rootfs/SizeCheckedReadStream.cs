@@ -12,6 +12,12 @@ internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLengt
 {
     private long _position;
 
+    /// <summary>
+    /// Hashes the bytes as they are read (for the bill of materials); dropped by any seek that is
+    /// not to the current position, so a digest is only ever of one sequential pass.
+    /// </summary>
+    internal ContentDigests.Hasher? Hasher { get; set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
@@ -51,6 +57,7 @@ internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLengt
             throw Changed(_position);
         }
 
+        Hasher?.Append(buffer[..read]);
         _position += read;
         return read;
     }
@@ -77,6 +84,11 @@ internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLengt
             SeekOrigin.Current => _position + offset,
             _ => expectedLength + offset,
         };
+        if (target != _position)
+        {
+            Hasher = null;
+        }
+
         inner.Seek(target, SeekOrigin.Begin);
         _position = target;
         return target;

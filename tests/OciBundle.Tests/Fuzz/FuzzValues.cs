@@ -33,6 +33,7 @@ internal static class FuzzValues
     public static readonly Dictionary<string, (string[] Good, string[] Miss)> Properties = new(StringComparer.Ordinal)
     {
         [BundleName] = (["app", "my-app", "a.b_c", new string('h', 64)], [new string('h', 65), "with space", "ü", "-lead", ""]),
+        [OciBundle.Building.SurfaceNames.Sbom] = (["spdx", "none", "SPDX", "None"], ["spdx2", "cyclonedx", "spdx-json", "no", ""]),
         [RootfsFormat] = (["tar.gz", "tgz", "tar", "directory", "TAR.GZ", "Directory"], ["zip", "tar.bz2", "dir", "tar.gz.", "folder"]),
         [RootfsCompressionLevel] = (["Optimal", "Fastest", "SmallestSize", "fastest"], ["NoCompression", "1", "9", "best", "Smallest"]),
         [SourceDateEpoch] = (["0", "1767225600", "8589934591", "1"], ["8589934592", "-1", "1.5", "+5", "0x10", "9223372036854775807", "99999999999999999999", " 1 2"]),

@@ -67,9 +67,9 @@ public sealed class BundleGeneratorTests : IDisposable
         var result = Generate(Request());
 
         Assert.Equal(Output, result.BundleDirectory);
-        Assert.Equal(["Rootfs", "Config", "Checksums"], result.Outputs.Select(o => o.Kind));
+        Assert.Equal(["Rootfs", "Config", "Sbom", "Checksums"], result.Outputs.Select(o => o.Kind));
         Assert.All(result.Outputs, o => Assert.True(File.Exists(o.Path)));
-        Assert.Equal([".oci-bundle-outputs", "SHA256SUMS", "config.json", "rootfs.tar.gz"], Directory.GetFileSystemEntries(Output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([".oci-bundle-outputs", "SHA256SUMS", "config.json", "rootfs.tar.gz", "sbom.spdx.json"], Directory.GetFileSystemEntries(Output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var sums = File.ReadAllText(Path.Combine(Output, "SHA256SUMS"));
         var rootfs = result.Outputs.Single(o => o.Kind == "Rootfs");
         Assert.Contains($"{rootfs.Sha256}  rootfs.tar.gz\n", sums);

@@ -62,8 +62,8 @@ public sealed class PluginBundleTests : IDisposable
     {
         var result = Generate(Request("DockerPlugin"));
 
-        Assert.Equal(["SHA256SUMS", "plugin", "plugin.tar.gz"], Entries());
-        Assert.Equal(["PluginDirectory", "PluginArchive", "Checksums"], result.Outputs.Select(o => o.Kind));
+        Assert.Equal(["SHA256SUMS", "plugin", "plugin.tar.gz", "sbom.spdx.json"], Entries());
+        Assert.Equal(["PluginDirectory", "PluginArchive", "Sbom", "Checksums"], result.Outputs.Select(o => o.Kind));
         Assert.Equal(["config.json", "rootfs"], Directory.GetFileSystemEntries(Path.Combine(Output, "plugin")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.True(File.Exists(Path.Combine(Output, "plugin", "rootfs", "bin", "sh")));
         Assert.True(Directory.Exists(Path.Combine(Output, "plugin", "rootfs", "run", "docker", "plugins")));
@@ -89,14 +89,14 @@ public sealed class PluginBundleTests : IDisposable
     public void Both_writes_the_runc_bundle_too_and_Runc_removes_the_plugin_again()
     {
         Generate(Request("Both"));
-        Assert.Equal(["SHA256SUMS", "config.json", "plugin", "plugin.tar.gz", "rootfs.tar.gz"], Entries());
+        Assert.Equal(["SHA256SUMS", "config.json", "plugin", "plugin.tar.gz", "rootfs.tar.gz", "sbom.spdx.json"], Entries());
         using (var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Output, "config.json"))))
         {
             Assert.Equal("shared", config.RootElement.GetProperty("linux").GetProperty("rootfsPropagation").GetString());
         }
 
         Generate(Request("Runc"));
-        Assert.Equal(["SHA256SUMS", "config.json", "rootfs.tar.gz"], Entries());
+        Assert.Equal(["SHA256SUMS", "config.json", "rootfs.tar.gz", "sbom.spdx.json"], Entries());
     }
 
     [Fact]

@@ -27,6 +27,22 @@ public class PackingProgressTests
         Assert.Equal(["3 MiB of 4 MiB, 2 of 4 entries", "4 MiB of 4 MiB, 4 of 4 entries"], lines);
     }
 
+    [Theory]
+    [InlineData(null, 5.0)]
+    [InlineData("", 5.0)]
+    [InlineData("soon", 5.0)]
+    [InlineData("-1", 5.0)]
+    [InlineData("NaN", 5.0)]
+    [InlineData("1e300", 5.0)]
+    [InlineData("0", 0.0)]
+    [InlineData("0.5", 0.5)]
+    public void The_environment_knob_sets_both_thresholds_only_when_it_is_a_sane_number_of_seconds(string? setting, double seconds)
+    {
+        var (first, every) = PackingProgress.Thresholds(setting);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), first);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), every);
+    }
+
     [Fact]
     public void A_short_write_says_nothing()
     {

@@ -14,17 +14,17 @@ public static class ContainerNames
     /// <summary>Property → (why it is not honoured, what to do), passed to the task under these names.</summary>
     public static readonly IReadOnlyList<(string Name, string Why, string Instead)> Unsupported =
     [
-        ("ContainerRegistry", "the build pushes nothing to a registry; it writes image/ and image.tar beside the bundle",
+        (ForeignNames.ContainerRegistry, "the build pushes nothing to a registry; it writes image/ and image.tar beside the bundle",
             "Push image.tar from CI with 'skopeo copy oci-archive:image.tar:TAG docker://REGISTRY/NAME:TAG' (docs/images.md)."),
-        ("LocalRegistry", "the build loads nothing into a Docker or Podman daemon",
+        (ForeignNames.LocalRegistry, "the build loads nothing into a Docker or Podman daemon",
             "Load image.tar with 'docker load -i image.tar' (Docker 25 or later) or 'podman load -i image.tar'."),
-        ("ContainerArchiveOutputPath", "the image is always written as image.tar in OciBundleOutputPath",
+        (ForeignNames.ContainerArchiveOutputPath, "the image is always written as image.tar in OciBundleOutputPath",
             "Copy image.tar from the bundle folder, or set OciBundleOutputPath."),
-        ("ContainerFamily", "it picks a tag of Microsoft's base images in a registry, and the build reads base images from local files only",
+        (ForeignNames.ContainerFamily, "it picks a tag of Microsoft's base images in a registry, and the build reads base images from local files only",
             "Name a local copy of the base image in OciBaseImage (such as oci-archive:base.tar)."),
-        ("ContainerRuntimeIdentifiers", "a build writes one image for one architecture",
+        (ForeignNames.ContainerRuntimeIdentifiers, "a build writes one image for one architecture",
             "Set OciTargetArchitecture (or ContainerRuntimeIdentifier) and build once per architecture."),
-        ("ContainerImageFormat", "the image is always an OCI image, which docker load, podman and skopeo read",
+        (ForeignNames.ContainerImageFormat, "the image is always an OCI image, which docker load, podman and skopeo read",
             "Remove it; skopeo copy oci-archive:image.tar:TAG docker-archive:… converts to Docker's format when needed."),
     ];
 
@@ -38,7 +38,7 @@ public static class ContainerNames
                 continue;
             }
 
-            if (name == "ContainerImageFormat" && value.Equals("OCI", StringComparison.OrdinalIgnoreCase))
+            if (name == ForeignNames.ContainerImageFormat && value.Equals("OCI", StringComparison.OrdinalIgnoreCase))
             {
                 continue; // what we write anyway
             }

@@ -21,15 +21,6 @@ public sealed partial record ImageSettings(
 {
     public const string DefaultTag = "latest";
 
-    /// <summary>MSBuild's own project properties the generated labels read; not our names, so not in SurfaceNames.</summary>
-    public const string VersionProperty = "Version";
-    public const string SourceRevisionIdProperty = "SourceRevisionId";
-    public const string RepositoryUrlProperty = "RepositoryUrl";
-    public const string TitleProperty = "Title";
-    public const string DescriptionProperty = "Description";
-    public const string AuthorsProperty = "Authors";
-    public const string LicenseProperty = "PackageLicenseExpression";
-
     /// <summary>NuGet's placeholder description: not something to publish as a label.</summary>
     private const string NuGetDefaultDescription = "Package Description";
 
@@ -93,15 +84,15 @@ public sealed partial record ImageSettings(
         }
 
         var generate = reader.Bool(SurfaceNames.GenerateLabels, true);
-        var description = reader.String(DescriptionProperty);
+        var description = reader.String(ForeignNames.Description);
         var metadata = new ImageMetadata(
-            reader.String(VersionProperty),
-            reader.String(SourceRevisionIdProperty),
-            reader.String(RepositoryUrlProperty),
-            reader.String(TitleProperty) ?? reader.String(SurfaceNames.BundleName),
+            reader.String(ForeignNames.Version),
+            reader.String(ForeignNames.SourceRevisionId),
+            reader.String(ForeignNames.RepositoryUrl),
+            reader.String(ForeignNames.Title) ?? reader.String(SurfaceNames.BundleName),
             description == NuGetDefaultDescription ? null : description,
-            reader.String(AuthorsProperty),
-            reader.String(LicenseProperty));
+            reader.String(ForeignNames.Authors),
+            reader.String(ForeignNames.PackageLicenseExpression));
 
         if (diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error) > errorsBefore)
         {

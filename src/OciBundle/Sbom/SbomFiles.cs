@@ -1,0 +1,42 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Output;
+using OciBundle.Rootfs;
+
+namespace OciBundle.Sbom;
+
+/// <summary>Writes sbom.spdx.json into the staging folder, beside the other outputs.</summary>
+public static class SbomFiles
+{
+    /// <summary>The SDK's version without the commit ("0.1.0"), so a rebuild of the same release writes the same creator.</summary>
+    public static readonly string ToolVersion =
+        (typeof(SbomFiles).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
+
+    public static BundleOutputFile Write(string staging, RequestReader request, BundleOptions options, RootfsPlan plan, IReadOnlyList<RootfsEntry> sorted, ContentDigests digests, Action<Diagnostic> report)
+    {
+        var input = new SbomInput(
+            request.String(SurfaceNames.BundleName) ?? "bundle",
+            request.Request.Get(ForeignNames.Version),
+            request.Request.Get(ForeignNames.Company),
+            request.Request.Get(ForeignNames.Authors),
+            options.SourceDateEpoch,
+            ToolVersion,
+            sorted,
+            digests,
+            PublishOutput.Read(request).AppDirectory,
+            plan.SharedLibraries?.SysrootHostPath);
+        var document = SbomBuilder.Build(input, (what, why) => report(Diagnostic.Warning(Messages.SbomInputUnreadable, null, what, why.TrimEnd('.'))));
+        var bytes = document.ToJson();
+        var path = Path.Combine(staging, SpdxDocument.FileName);
+        File.WriteAllBytes(path, bytes);
+
+        var kinds = document.Packages.Skip(1)
+            .GroupBy(p => p.Purl is { } purl ? purl[4..purl.IndexOf('/', StringComparison.Ordinal)] : "other")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}");
+        report(Diagnostic.Detail(Messages.SbomWritten, null, document.Packages.Count, string.Join(", ", ["1 bundle", .. kinds]), document.Files.Count));
+        return new BundleOutputFile(path, OutputKinds.Sbom, bytes.Length, Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant());
+    }
+}
