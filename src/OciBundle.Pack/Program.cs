@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OciBundle;
 using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;

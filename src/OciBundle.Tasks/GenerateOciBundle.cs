@@ -58,11 +58,14 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public ITaskItem[] OciRlimit { get; set; } = [];
 
     public ITaskItem[] OciAdditionalGroup { get; set; } = [];
+
     public string? OciUmask { get; set; }
 
     public string? OciOomScoreAdj { get; set; }
 
     // Isolation
+    public string? OciSeccompProfile { get; set; }
+
     public ITaskItem[] OciCapability { get; set; } = [];
 
     public ITaskItem[] OciMaskedPath { get; set; } = [];
@@ -92,6 +95,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public ITaskItem[] OciGidMapping { get; set; } = [];
 
     public string? OciRootless { get; set; }
+
     public string? OciApparmorProfile { get; set; }
 
     public string? OciSelinuxLabel { get; set; }
@@ -128,7 +132,6 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public string? OciPidsLimit { get; set; }
 
     public string? OciBlockIOWeight { get; set; }
-    public string? OciSeccompProfile { get; set; }
 
     // Root filesystem content
     public string? OciBaseRootfs { get; set; }
@@ -140,9 +143,6 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     /// <summary>The .NET SDK's ContainerBaseImage, read when OciBaseImage is unset.</summary>
     public string? ContainerBaseImage { get; set; }
-
-    // Software bill of materials
-    public string? OciSbom { get; set; }
 
     public ITaskItem[] OciRootfsFile { get; set; } = [];
 
@@ -168,6 +168,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public string? OciPropagatedMount { get; set; }
 
     public ITaskItem[] OciPluginInterface { get; set; } = [];
+
     // .NET apps
     public string? OciIncludePublishOutput { get; set; }
 
@@ -187,7 +188,7 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public ITaskItem[] OciSharedLibrary { get; set; } = [];
 
-    // OCI images out
+    // OCI images
     public string? OciImageName { get; set; }
 
     public ITaskItem[] OciImageTag { get; set; } = [];
@@ -228,6 +229,9 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
     public string? ContainerRuntimeIdentifiers { get; set; }
 
     public string? ContainerImageFormat { get; set; }
+
+    // Software bill of materials
+    public string? OciSbom { get; set; }
 
     // Plumbing
     /// <summary>The project being built: relative paths are resolved against its folder, and it names the bundle in the log.</summary>

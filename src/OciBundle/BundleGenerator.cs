@@ -2,13 +2,14 @@ using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Images;
 using OciBundle.Images.Writing;
+using OciBundle.Output;
 using OciBundle.Plugins;
 using OciBundle.Rootfs;
 using OciBundle.Sbom;
 using OciBundle.Spec;
 using OciBundle.Validation;
 
-namespace OciBundle.Output;
+namespace OciBundle;
 
 /// <summary>
 /// The whole job: request → spec → checks → rootfs → files in a staging folder → moved into place.

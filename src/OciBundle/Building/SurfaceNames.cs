@@ -14,6 +14,7 @@ public static class SurfaceNames
     public const string TargetArchitecture = "OciTargetArchitecture";
 
     // Process
+    public const string AdditionalGroup = "OciAdditionalGroup";
     public const string Entrypoint = "OciEntrypoint";
     public const string Args = "OciArgs";
     public const string WorkingDirectory = "OciWorkingDirectory";
@@ -28,6 +29,7 @@ public static class SurfaceNames
     public const string OomScoreAdj = "OciOomScoreAdj";
 
     // Isolation
+    public const string SeccompProfile = "OciSeccompProfile";
     public const string Capability = "OciCapability";
     public const string MaskedPath = "OciMaskedPath";
     public const string ReadonlyPath = "OciReadonlyPath";
@@ -43,7 +45,6 @@ public static class SurfaceNames
     public const string UidMapping = "OciUidMapping";
     public const string GidMapping = "OciGidMapping";
     public const string Rootless = "OciRootless";
-    public const string AdditionalGroup = "OciAdditionalGroup";
     public const string ApparmorProfile = "OciApparmorProfile";
     public const string SelinuxLabel = "OciSelinuxLabel";
     public const string MountLabel = "OciMountLabel";
@@ -64,15 +65,12 @@ public static class SurfaceNames
     public const string CpusetMems = "OciCpusetMems";
     public const string PidsLimit = "OciPidsLimit";
     public const string BlockIOWeight = "OciBlockIOWeight";
-    public const string SeccompProfile = "OciSeccompProfile";
 
     // Root filesystem content
     public const string BaseRootfs = "OciBaseRootfs";
     public const string BaseRootfsMaxSize = "OciBaseRootfsMaxSize";
     public const string BaseImage = "OciBaseImage";
 
-    /// <summary>The software bill of materials: spdx (sbom.spdx.json) or none.</summary>
-    public const string Sbom = "OciSbom";
     public const string RootfsFile = "OciRootfsFile";
     public const string RootfsDirectory = "OciRootfsDirectory";
     public const string RootfsSymlink = "OciRootfsSymlink";
@@ -94,10 +92,13 @@ public static class SurfaceNames
     public const string Sysroot = "OciSysroot";
     public const string SharedLibrary = "OciSharedLibrary";
 
-    // OCI images out
+    // OCI images
     public const string ImageName = "OciImageName";
     public const string ImageTag = "OciImageTag";
     public const string Port = "OciPort";
     public const string Label = "OciLabel";
     public const string GenerateLabels = "OciGenerateLabels";
+
+    // Software bill of materials
+    public const string Sbom = "OciSbom";
 }

@@ -10,6 +10,13 @@ public static class BundleFiles
 {
     public const string ConfigFileName = "config.json";
     public const string ChecksumsFileName = "SHA256SUMS";
+
+    /// <summary>The OCI image layout folder and its tar (Images/Writing writes them).</summary>
+    public const string ImageLayoutName = "image";
+    public const string ImageArchiveName = "image.tar";
+
+    /// <summary>The bill of materials (Sbom/ writes it).</summary>
+    public const string SbomFileName = "sbom.spdx.json";
     private const int ConfigMode = 0b110_100_100; // 0644
 
     public static BundleOutputFile WriteConfig(string staging, byte[] configJson)

@@ -22,7 +22,7 @@ public sealed record BundleOptions(
     long SourceDateEpoch,
     string? StampFile,
     BundleFormat BundleFormat = BundleFormat.Runc,
-    global::OciBundle.Sbom.SbomFormat Sbom = global::OciBundle.Sbom.SbomFormat.Spdx)
+    SbomFormat Sbom = SbomFormat.Spdx)
 {
     /// <summary>The largest mtime a GNU tar header holds in octal (11 digits).</summary>
     public const long MaxSourceDateEpoch = 8589934591;
@@ -102,7 +102,7 @@ public sealed record BundleOptions(
 
         var stamp = request.Get(StampFileProperty) is { } s ? Path.GetFullPath(s, request.ProjectDirectory) : null;
         var bundleFormat = BundleFormats.Read(reader, report: true) ?? BundleFormat.Runc;
-        var sbom = global::OciBundle.Sbom.SbomFormats.Read(reader);
+        var sbom = SbomFormats.Read(reader);
         return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat, sbom);
     }
 }

@@ -1,7 +1,7 @@
 using OciBundle.Building;
 using OciBundle.Diagnostics;
 
-namespace OciBundle.Sbom;
+namespace OciBundle.Output;
 
 /// <summary>OciSbom: which bill of materials the bundle carries.</summary>
 public enum SbomFormat

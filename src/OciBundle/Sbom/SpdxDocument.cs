@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using OciBundle.Output;
 
 namespace OciBundle.Sbom;
 
 /// <summary>An SPDX 2.3 document as we write it: packages, files and relationships, all sorted.</summary>
 public sealed class SpdxDocument
 {
-    public const string FileName = "sbom.spdx.json";
+    public const string FileName = BundleFiles.SbomFileName;
 
     public const string DocumentId = "SPDXRef-DOCUMENT";
 

@@ -35,7 +35,7 @@ public sealed class ImageOutputBundleTests : IDisposable
         var result = BundleGenerator.Generate(Request("Runc;Image"), _reported.Add);
         Assert.True(result is not null, string.Join("\n", _reported));
 
-        Assert.Equal(["SHA256SUMS", "config.json", "image", "image.tar", "rootfs.tar.gz"], Entries());
+        Assert.Equal(["SHA256SUMS", "config.json", "image", "image.tar", "rootfs.tar.gz", "sbom.spdx.json"], Entries());
         Assert.Contains(OutputKinds.ImageLayout, result.Outputs.Select(o => o.Kind));
         Assert.Contains(OutputKinds.ImageArchive, result.Outputs.Select(o => o.Kind));
         var rootfs = result.Outputs.Single(o => o.Kind == OutputKinds.Rootfs);
@@ -50,7 +50,7 @@ public sealed class ImageOutputBundleTests : IDisposable
         // Switching formats removes the image, as switching rootfs formats removes the other tarball.
         _reported.Clear();
         Assert.NotNull(BundleGenerator.Generate(Request("Runc"), _reported.Add));
-        Assert.Equal(["SHA256SUMS", "config.json", "rootfs.tar.gz"], Entries());
+        Assert.Equal(["SHA256SUMS", "config.json", "rootfs.tar.gz", "sbom.spdx.json"], Entries());
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class ImageOutputBundleTests : IDisposable
         Assert.NotNull(BundleGenerator.Generate(Request("Runc;Image"), _reported.Add));
         var withBundle = File.ReadAllBytes(Path.Combine(Output, "image.tar"));
         Assert.NotNull(BundleGenerator.Generate(Request("Image"), _reported.Add));
-        Assert.Equal(["SHA256SUMS", "image", "image.tar"], Entries());
+        Assert.Equal(["SHA256SUMS", "image", "image.tar", "sbom.spdx.json"], Entries());
         Assert.Equal(withBundle, File.ReadAllBytes(Path.Combine(Output, "image.tar")));
     }
 

@@ -155,8 +155,8 @@ public sealed class ImageSettingsTests
     [Fact]
     public void NuGets_placeholder_description_is_no_label()
     {
-        Assert.Null(Read(RequestBuilder.Defaults().With(ImageSettings.DescriptionProperty, "Package Description")).Settings!.Metadata.Description);
-        Assert.Equal("An app", Read(RequestBuilder.Defaults().With(ImageSettings.DescriptionProperty, "An app")).Settings!.Metadata.Description);
+        Assert.Null(Read(RequestBuilder.Defaults().With(ForeignNames.Description, "Package Description")).Settings!.Metadata.Description);
+        Assert.Equal("An app", Read(RequestBuilder.Defaults().With(ForeignNames.Description, "An app")).Settings!.Metadata.Description);
     }
 
     [Theory]

@@ -188,7 +188,7 @@ public class ResolutionTests
     [Fact]
     public void ContainerBaseImage_is_read_when_OciBaseImage_is_unset()
     {
-        var request = new BundleRequest { ProjectDirectory = "/tmp" }.With(ReadingBaseImage.ContainerBaseImageProperty, "mcr.microsoft.com/dotnet/runtime:10.0");
+        var request = new BundleRequest { ProjectDirectory = "/tmp" }.With(ForeignNames.ContainerBaseImage, "mcr.microsoft.com/dotnet/runtime:10.0");
         var bag = new DiagnosticBag();
         Assert.Null(ReadingBaseImage.Read(new RequestReader(request, bag)));
         var d = Assert.Single(bag.Items);

@@ -21,8 +21,8 @@ public sealed record ImageWriteResult(BundleOutputFile Layout, BundleOutputFile 
 /// </summary>
 public static class ImageWriter
 {
-    public const string LayoutName = "image";
-    public const string ArchiveName = "image.tar";
+    public const string LayoutName = BundleFiles.ImageLayoutName;
+    public const string ArchiveName = BundleFiles.ImageArchiveName;
     /// <summary>Docker's archive manifest, for `docker load` before Docker 25.</summary>
     public const string DockerManifestName = "manifest.json";
     private const int BlobMode = 0b110_100_100; // 0644
