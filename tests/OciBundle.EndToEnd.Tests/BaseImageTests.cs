@@ -123,6 +123,78 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
         AssertRuns(project);
     }
 
+    /// <summary>
+    /// Images in and out in one build: the image written over a base image keeps the base's layers
+    /// byte for byte (same digests) and adds one layer with the project's changes; its config is the
+    /// merged one. umoci+runc and docker load+run give the same output as the bundle.
+    /// </summary>
+    [Fact]
+    public void An_image_written_over_a_base_image_reuses_its_layers_and_runs_under_umoci_runc_and_docker()
+    {
+        var name = Docker.UniqueName("on-base");
+        var project = (Project("image-out-on-base", "oci-archive:base.tar") with
+        {
+            Properties = $"<OciBaseImage>oci-archive:base.tar</OciBaseImage><OciBundleFormat>Runc;Image</OciBundleFormat><OciImageName>{name}</OciImageName>",
+        }).Create(feed);
+        var layout = Path.Combine(project.Directory, "layout");
+        BusyboxLayout(layout, project.Directory);
+        Tool("skopeo", "copy", "oci:" + layout + ":latest", "oci-archive:" + Path.Combine(project.Directory, "base.tar"));
+
+        project.BuildSucceeds();
+        AssertRuns(project);
+
+        string[] expected = ["image=from-image project=p over=project", "/srv/work", "added by the project", "greeting from the image"];
+        static List<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToList();
+        List<string> baseLayers, ourLayers;
+        using (var inspected = JsonDocument.Parse(Tool("skopeo", "inspect", "oci:" + layout + ":latest")))
+        {
+            baseLayers = Strings(inspected.RootElement.GetProperty("Layers"));
+        }
+
+        using (var inspected = JsonDocument.Parse(Tool("skopeo", "inspect", "oci:" + project.BundleFile("image") + ":latest")))
+        {
+            ourLayers = Strings(inspected.RootElement.GetProperty("Layers"));
+        }
+
+        Assert.Equal(baseLayers.Count + 1, ourLayers.Count);
+        Assert.Equal(baseLayers, ourLayers.Take(baseLayers.Count));
+        using (var config = JsonDocument.Parse(Tool("skopeo", "inspect", "--config", "oci:" + project.BundleFile("image") + ":latest")))
+        {
+            var c = config.RootElement.GetProperty("config");
+            Assert.Equal(["/bin/sh", "-c"], Strings(c.GetProperty("Entrypoint")));
+            Assert.Equal([Script], Strings(c.GetProperty("Cmd")));
+            Assert.Equal("/srv/work", c.GetProperty("WorkingDir").GetString());
+            Assert.Contains("OVER=project", Strings(c.GetProperty("Env")));
+        }
+
+        if (Runc.Usable(output))
+        {
+            var unpacked = Path.Combine(project.Directory, "umoci-bundle");
+            Tool("umoci", "unpack", "--image", project.BundleFile("image") + ":latest", unpacked);
+            var configPath = Path.Combine(unpacked, "config.json");
+            var runtimeConfig = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!;
+            runtimeConfig["process"]!["terminal"] = false; // umoci asks for a terminal; the test has none
+            File.WriteAllText(configPath, runtimeConfig.ToJsonString());
+            var run = Runc.Run(unpacked);
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Equal(expected, run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        if (Docker.Usable(output))
+        {
+            try
+            {
+                Docker.Succeeds(output, "load", "-i", project.BundleFile("image.tar"));
+                var stdout = Docker.Succeeds(output, "run", "--rm", "--network", "none", $"{name}:latest");
+                Assert.Equal(expected, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+            finally
+            {
+                Docker.Run(output, "rmi", "--force", $"{name}:latest");
+            }
+        }
+    }
+
     [Fact]
     public void Zstd_layers_are_read_by_the_packed_task()
     {
@@ -142,6 +214,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
         // What mcr.microsoft.com/dotnet/runtime-deps holds, made here by umoci from this machine's
         // loader and libraries (x64): the bundle carries none of its own (OciIncludeSharedLibraries off).
         Assert.Equal(System.Runtime.InteropServices.Architecture.X64, System.Runtime.InteropServices.RuntimeInformation.OSArchitecture);
+        var imageName = Docker.UniqueName("dotnet-on-base");
         var created = feed.CreateProject("image-dotnet", $$"""
             <Project Sdk="Microsoft.NET.Sdk">
               <Sdk Name="OciBundle.Sdk" Version="{Version}" />
@@ -155,6 +228,8 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
                 <OciIncludeSharedLibraries>false</OciIncludeSharedLibraries>
                 <OciBundleOutputPath>bin/Debug/net10.0/oci-bundle/</OciBundleOutputPath>
                 <OciBaseImage>oci-archive:runtime-deps.tar</OciBaseImage>
+                <OciBundleFormat>Runc;Image</OciBundleFormat>
+                <OciImageName>{{imageName}}</OciImageName>
               </PropertyGroup>
             </Project>
             """, ("Program.cs", "Console.WriteLine($\"hello cwd={Environment.CurrentDirectory} from={Environment.GetEnvironmentVariable(\"FROM_IMAGE\")}\");", false));
@@ -195,6 +270,21 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
             var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
             Assert.True(run.ExitCode == 0, run.All);
             Assert.Equal(["hello cwd=/app from=runtime-deps"], run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        // The same app as an image on that base, under Docker.
+        if (Docker.Usable(output))
+        {
+            try
+            {
+                Docker.Succeeds(output, "load", "-i", project.BundleFile("image.tar"));
+                var stdout = Docker.Succeeds(output, "run", "--rm", "--network", "none", $"{imageName}:latest");
+                Assert.Equal(["hello cwd=/app from=runtime-deps"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+            finally
+            {
+                Docker.Run(output, "rmi", "--force", $"{imageName}:latest");
+            }
         }
     }
 
