@@ -230,6 +230,14 @@ public sealed class GenerateOciBundle : MSBuildTask, ICancelableTask
 
     public string? ContainerImageFormat { get; set; }
 
+    public string? ContainerAppCommandInstruction { get; set; }
+
+    public string? ContainerInformationUrl { get; set; }
+
+    public string? ContainerDocumentationUrl { get; set; }
+
+    public string? ContainerVendor { get; set; }
+
     // Software bill of materials
     public string? OciSbom { get; set; }
 

@@ -107,6 +107,10 @@ internal static class RequestFactory
             .With(ForeignNames.ContainerFamily, task.ContainerFamily)
             .With(ForeignNames.ContainerRuntimeIdentifiers, task.ContainerRuntimeIdentifiers)
             .With(ForeignNames.ContainerImageFormat, task.ContainerImageFormat)
+            .With(ForeignNames.ContainerAppCommandInstruction, task.ContainerAppCommandInstruction)
+            .With(ForeignNames.ContainerInformationUrl, task.ContainerInformationUrl)
+            .With(ForeignNames.ContainerDocumentationUrl, task.ContainerDocumentationUrl)
+            .With(ForeignNames.ContainerVendor, task.ContainerVendor)
             .With(BundleOptions.StampFileProperty, task.StampFile);
 
         (string Type, ITaskItem[] Items)[] items =

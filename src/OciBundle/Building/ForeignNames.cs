@@ -28,4 +28,8 @@ public static class ForeignNames
     public const string ContainerFamily = "ContainerFamily";
     public const string ContainerRuntimeIdentifiers = "ContainerRuntimeIdentifiers";
     public const string ContainerImageFormat = "ContainerImageFormat";
+    public const string ContainerAppCommandInstruction = "ContainerAppCommandInstruction";
+    public const string ContainerInformationUrl = "ContainerInformationUrl";
+    public const string ContainerDocumentationUrl = "ContainerDocumentationUrl";
+    public const string ContainerVendor = "ContainerVendor";
 }

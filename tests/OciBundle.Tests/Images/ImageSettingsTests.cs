@@ -167,6 +167,10 @@ public sealed class ImageSettingsTests
     [InlineData("ContainerRuntimeIdentifiers", "linux-x64;linux-arm64", true)]
     [InlineData("ContainerImageFormat", "Docker", true)]
     [InlineData("ContainerImageFormat", "oci", false)]
+    [InlineData("ContainerAppCommandInstruction", "Entrypoint", true)]
+    [InlineData("ContainerInformationUrl", "https://example.com", true)]
+    [InlineData("ContainerDocumentationUrl", "https://example.com/docs", true)]
+    [InlineData("ContainerVendor", "Example Ltd", true)]
     public void Container_properties_we_cannot_honour_are_warnings_never_silence(string name, string value, bool warned)
     {
         var diagnostics = new DiagnosticBag();

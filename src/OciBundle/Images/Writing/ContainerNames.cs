@@ -26,6 +26,14 @@ public static class ContainerNames
             "Set OciTargetArchitecture (or ContainerRuntimeIdentifier) and build once per architecture."),
         (ForeignNames.ContainerImageFormat, "the image is always an OCI image, which docker load, podman and skopeo read",
             "Remove it; skopeo copy oci-archive:image.tar:TAG docker-archive:… converts to Docker's format when needed."),
+        (ForeignNames.ContainerAppCommandInstruction, "OciEntrypoint and OciArgs say directly which words are the image's Entrypoint and which its Cmd",
+            "Put the fixed words in OciEntrypoint (or ContainerAppCommand) and the default arguments in OciArgs (or ContainerDefaultArgs)."),
+        (ForeignNames.ContainerInformationUrl, "the generated labels do not include org.opencontainers.image.url",
+            "Add <OciLabel Include=\"org.opencontainers.image.url\" Value=\"…\" />."),
+        (ForeignNames.ContainerDocumentationUrl, "the generated labels do not include org.opencontainers.image.documentation",
+            "Add <OciLabel Include=\"org.opencontainers.image.documentation\" Value=\"…\" />."),
+        (ForeignNames.ContainerVendor, "the generated labels do not include org.opencontainers.image.vendor",
+            "Add <OciLabel Include=\"org.opencontainers.image.vendor\" Value=\"…\" />."),
     ];
 
     /// <summary>Warns for each unsupported Container* property the project sets (ContainerImageFormat only when not OCI).</summary>
