@@ -215,7 +215,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
         // loader and libraries (x64): the bundle carries none of its own (OciIncludeSharedLibraries off).
         Assert.Equal(System.Runtime.InteropServices.Architecture.X64, System.Runtime.InteropServices.RuntimeInformation.OSArchitecture);
         var imageName = Docker.UniqueName("dotnet-on-base");
-        var created = feed.CreateProject("image-dotnet", $$"""
+        var created = feed.CreateProject("base-image-dotnet", $$"""
             <Project Sdk="Microsoft.NET.Sdk">
               <Sdk Name="OciBundle.Sdk" Version="{Version}" />
               <PropertyGroup>
@@ -261,7 +261,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
         using (var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json"))))
         {
             var process = config.RootElement.GetProperty("process");
-            Assert.Equal("/app/image-dotnet", process.GetProperty("args")[0].GetString());
+            Assert.Equal("/app/base-image-dotnet", process.GetProperty("args")[0].GetString());
             Assert.Contains("FROM_IMAGE=runtime-deps", process.GetProperty("env").EnumerateArray().Select(e => e.GetString()));
         }
 
