@@ -54,12 +54,16 @@ public sealed class MemberCache
         Folder = folder;
         _untrusted = untrusted;
         _started = started;
+        WasEmpty = !Directory.EnumerateFiles(folder, "*" + MemberSuffix).Any();
         var runtime = $"OciBundle member cache 1|{RuntimeInformation.FrameworkDescription}|{RuntimeInformation.OSArchitecture}|"
             + $"{typeof(GZipStream).Assembly.ManifestModule.ModuleVersionId}|{typeof(MemberCache).Assembly.ManifestModule.ModuleVersionId}";
         _prefix = SHA256.HashData(Encoding.UTF8.GetBytes(runtime));
     }
 
     public string Folder { get; }
+
+    /// <summary>No member was stored when the build started (a first build, or a deleted cache): lookups by content of file-keyed members would all miss.</summary>
+    public bool WasEmpty { get; }
 
     /// <summary>Members copied from the cache instead of compressed.</summary>
     public long Reused => Interlocked.Read(ref _reused);

@@ -305,7 +305,8 @@ public sealed class ParallelGzipStream : Stream
             // By content first: the bytes are here, and a SHA-256 costs a fraction of a deflate.
             // A file-keyed member missing from the cache may still be there under its content key
             // (its file was too new to trust at the last build); it is then stored under both.
-            var contentKey = _cache?.ContentKey(level, block.AsSpan(0, length));
+            // On a first build that lookup cannot hit, and the hash of the file's bytes is saved.
+            var contentKey = _cache is null || (statKey is not null && _cache.WasEmpty) ? null : _cache.ContentKey(level, block.AsSpan(0, length));
             if (contentKey is not null && _cache!.TryLoad(contentKey, length, buffer) is var found and >= 0)
             {
                 if (statKey is not null)
