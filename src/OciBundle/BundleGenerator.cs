@@ -136,6 +136,10 @@ public static class BundleGenerator
         ReusableLayer? reusable = null;
         // Filled while the rootfs tarball is written, so the bill of materials reads no file twice.
         var digests = options.Sbom == SbomFormat.Spdx ? new ContentDigests() : null;
+        // Compressed members of earlier builds, in obj/ beside the stamp (see docs/performance.md).
+        var members = options.Format == RootfsFormat.TarGz || options.ArchivePath is not null
+            ? MemberCache.Open(options.StampFile, UntrustedSources(staging.SpoolDirectory, plan))
+            : null;
         if (options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
             // With no base image the image's one layer is the whole rootfs: rootfs.tar.gz's very bytes, compressed once.
@@ -143,7 +147,7 @@ public static class BundleGenerator
             var reuse = image is not null && baseImage is null && options.Format == RootfsFormat.TarGz;
             var (first, every) = PackingProgress.Thresholds(Environment.GetEnvironmentVariable(PackingProgress.IntervalVariable));
             var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted, PackingProgress.For(
-                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every), reuse ? d => tarDigest = d : null, digests);
+                sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every), reuse ? d => tarDigest = d : null, digests, members);
             if (reuse && tarDigest is not null)
             {
                 reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest);
@@ -189,7 +193,7 @@ public static class BundleGenerator
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing OciBundleArchivePath '{options.ArchivePath}'";
-            staged.Add(BundleFiles.WriteArchive(staging.ArchiveStagingPath(options.ArchivePath), options, configJson, sorted));
+            staged.Add(BundleFiles.WriteArchive(staging.ArchiveStagingPath(options.ArchivePath), options, configJson, sorted, members));
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -199,7 +203,33 @@ public static class BundleGenerator
         }
 
         doing.What = $"moving the bundle into '{options.OutputDirectory}'";
-        return staging.Commit(staged, options.ArchivePath);
+        var committed = staging.Commit(staged, options.ArchivePath);
+        if (members is not null)
+        {
+            members.Trim();
+            report(Diagnostic.Detail(Messages.MembersReused, null, members.Reused, members.Reused + members.Compressed, members.Folder, members.Dropped));
+        }
+
+        return committed;
+    }
+
+    /// <summary>
+    /// Source files whose stat says nothing about their content, so the member cache keys them by
+    /// content: members spooled from archives and base images (written anew by every build), and
+    /// the publish output (which the .NET SDK rewrites with the same bytes).
+    /// </summary>
+    private static Func<string, bool> UntrustedSources(string spool, RootfsPlan plan)
+    {
+        var publish = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in plan.PublishFiles)
+        {
+            var full = Path.GetFullPath(file.HostPath);
+            publish.Add(full);
+            publish.Add(HostFiles.Resolve(full));
+        }
+
+        var spoolPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(spool)) + Path.DirectorySeparatorChar;
+        return path => path.StartsWith(spoolPrefix, StringComparison.Ordinal) || publish.Contains(path);
     }
 
     /// <summary>

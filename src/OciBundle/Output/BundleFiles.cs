@@ -32,7 +32,7 @@ public static class BundleFiles
     /// before compression (an image layer's diff_id), hashed while writing; <paramref name="contentDigests"/>,
     /// when given, receives each file's digests as the writer reads it (the bill of materials).
     /// </summary>
-    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null, Action<string>? tarDigest = null, ContentDigests? contentDigests = null)
+    public static (BundleOutputFile Output, List<string> SumLines) WriteRootfs(string staging, BundleOptions options, IReadOnlyList<RootfsEntry> sorted, PackingProgress? progress = null, Action<string>? tarDigest = null, ContentDigests? contentDigests = null, MemberCache? cache = null)
     {
         var path = Path.Combine(staging, options.RootfsFileName);
         if (options.Format == RootfsFormat.Directory)
@@ -45,18 +45,18 @@ public static class BundleFiles
             return (new BundleOutputFile(path, OutputKinds.Rootfs, 0, ""), lines);
         }
 
-        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress, contentDigests), tarDigest);
+        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress, contentDigests), tarDigest, cache);
         return (output with { Kind = OutputKinds.Rootfs }, [SumLine(output.Sha256, options.RootfsFileName)]);
     }
 
     /// <summary>The single-file bundle: config.json and rootfs/… in one gzip tarball, ready for `tar -xzf` and `runc run -b`.</summary>
-    public static BundleOutputFile WriteArchive(string path, BundleOptions options, byte[] configJson, IReadOnlyList<RootfsEntry> sorted) =>
+    public static BundleOutputFile WriteArchive(string path, BundleOptions options, byte[] configJson, IReadOnlyList<RootfsEntry> sorted, MemberCache? cache = null) =>
         WriteTarball(path, options.CompressionLevel, options.SourceDateEpoch, writer =>
         {
             writer.WriteFile(ConfigFileName, configJson, ConfigMode);
             writer.WriteDirectory("rootfs/", RootfsTree.ImplicitDirectoryMode);
             writer.WriteTree(sorted, "rootfs/");
-        }) with
+        }, cache: cache) with
         { Kind = OutputKinds.BundleArchive };
 
     public static BundleOutputFile WriteChecksums(string staging, IEnumerable<string> lines)
@@ -70,14 +70,16 @@ public static class BundleFiles
     /// <summary>One `sha256sum` line: digest, two spaces (text mode), name.</summary>
     public static string SumLine(string sha256, string name) => $"{sha256}  {name}";
 
-    private static BundleOutputFile WriteTarball(string path, CompressionLevel? level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest = null)
+    private static BundleOutputFile WriteTarball(string path, CompressionLevel? level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest = null, MemberCache? cache = null)
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         var hashing = new HashingStream(file);
         // Parallel gzip: the deflate work is nearly all of the cost, and its bytes do not depend on the core count.
-        Stream target = level is { } l ? new ParallelGzipStream(hashing, l, leaveOpen: true) : hashing;
+        // Its members follow the tar entries (the writer cuts them), with or without a cache: same bytes.
+        var gzip = level is { } l ? new ParallelGzipStream(hashing, l, leaveOpen: true, cache: cache) : null;
+        Stream target = gzip ?? (Stream)hashing;
         var tar = tarDigest is not null && level is not null ? new HashingStream(target) : null;
-        using (var writer = new ReproducibleTarWriter(tar ?? target, mtime, leaveOpen: tar is not null))
+        using (var writer = new ReproducibleTarWriter(tar ?? target, mtime, leaveOpen: tar is not null, members: gzip, contentNeeded: tar is not null))
         {
             write(writer);
         }

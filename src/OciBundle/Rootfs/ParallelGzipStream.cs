@@ -12,6 +12,13 @@ namespace OciBundle.Rootfs;
 /// <c>workers</c> threads, and at most <c>2 × workers + 2</c> blocks are in flight, so memory stays
 /// flat however large the input is. <see cref="Flush"/> does not cut a block: it would make the
 /// output depend on who flushes when.
+/// <para>
+/// A writer that knows the content's structure (<see cref="ReproducibleTarWriter"/>) cuts earlier
+/// with <see cref="Cut"/> and <see cref="PlanMember"/>, so members follow tar entries and a
+/// change in one file leaves the other members' bytes alone; with a <see cref="MemberCache"/>,
+/// members whose bytes are provably the same as an earlier build's are copied from it instead of
+/// compressed. Either way, the cut points depend only on the bytes and the writer's calls.
+/// </para>
 /// </summary>
 public sealed class ParallelGzipStream : Stream
 {
@@ -32,6 +39,7 @@ public sealed class ParallelGzipStream : Stream
     private static ReadOnlySpan<byte> EmptyMember => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, ReproducibleGzip.UnixOperatingSystem, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
     private readonly Stream _output;
+    private readonly MemberCache? _cache;
     private readonly CompressionLevel _level;
     private readonly bool _leaveOpen;
     private readonly TaskScheduler _scheduler;
@@ -45,12 +53,21 @@ public sealed class ParallelGzipStream : Stream
     private bool _anyMember;
     private bool _disposed;
 
+    // A planned member (PlanMember): how many of its bytes are still to come, and either the key to
+    // store it under or the cached member standing for them (then the bytes written are dropped).
+    private long _planRemaining;
+    private int _planLength;
+    private byte[]? _planKey;
+    private Member? _planCached;
+
     /// <param name="output">Where the members go, in order; written from the thread that writes this stream.</param>
     /// <param name="workers">Compression threads; 0 means one per processor (at most <see cref="MaxDefaultWorkers"/>). Changes speed and memory, never the bytes.</param>
-    public ParallelGzipStream(Stream output, CompressionLevel level, int workers = 0, bool leaveOpen = false)
+    /// <param name="cache">Compressed members of earlier builds to reuse, and to store this build's in; never changes the bytes.</param>
+    public ParallelGzipStream(Stream output, CompressionLevel level, int workers = 0, bool leaveOpen = false, MemberCache? cache = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(workers);
         _output = output;
+        _cache = cache;
         _level = level;
         _leaveOpen = leaveOpen;
         var threads = workers > 0 ? workers : Math.Min(Environment.ProcessorCount, MaxDefaultWorkers);
@@ -78,19 +95,112 @@ public sealed class ParallelGzipStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    /// <summary>Bytes of the member being filled (not yet compressed).</summary>
+    public int Pending => _filled;
+
+    public MemberCache? Cache => _cache;
+
+    public CompressionLevel Level => _level;
+
+    /// <summary>Ends the current member here, when it holds any bytes.</summary>
+    public void Cut()
+    {
+        if (_planRemaining > 0)
+        {
+            throw new InvalidOperationException("A planned member is still being written.");
+        }
+
+        if (_filled > 0)
+        {
+            Submit(null);
+        }
+    }
+
+    /// <summary>
+    /// Makes the next <paramref name="length"/> bytes (at most <see cref="BlockSize"/>) one member
+    /// of their own: stored in the cache under <paramref name="key"/> when given, else under their
+    /// content's key. Cuts the current member first.
+    /// </summary>
+    public void PlanMember(int length, byte[]? key) => Plan(length, key, null);
+
+    /// <summary>
+    /// Like <see cref="PlanMember"/>, when the cache holds a member under <paramref name="key"/>:
+    /// the next <paramref name="length"/> bytes written are then dropped, and that member goes
+    /// out in their place. The caller vouches that the key names exactly those bytes. Returns
+    /// false (and plans nothing) when the cache has no sound member under the key.
+    /// </summary>
+    public bool TryPlanCachedMember(int length, byte[] key)
+    {
+        if (_cache is null || length <= 0)
+        {
+            return false;
+        }
+
+        var buffer = RentMember();
+        var found = _cache.TryLoad(key, length, buffer);
+        if (found < 0)
+        {
+            _freeMembers.Push(buffer);
+            return false;
+        }
+
+        Plan(length, key, new Member(buffer, found));
+        return true;
+    }
+
+    private void Plan(int length, byte[]? key, Member? cached)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, BlockSize);
+        Cut();
+        if (length <= 0)
+        {
+            return;
+        }
+
+        (_planRemaining, _planLength, _planKey, _planCached) = (length, length, key, cached);
+    }
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        while (!buffer.IsEmpty && _planCached is { } cached)
+        {
+            // Bytes a cached member stands for: counted, not kept.
+            var skip = (int)Math.Min(buffer.Length, _planRemaining);
+            _written += skip;
+            _planRemaining -= skip;
+            buffer = buffer[skip..];
+            if (_planRemaining == 0)
+            {
+                _planCached = null;
+                _planKey = null;
+                _inFlight.Enqueue(Task.FromResult(cached));
+                _anyMember = true;
+                DrainDone();
+            }
+        }
+
         while (!buffer.IsEmpty)
         {
-            var take = Math.Min(buffer.Length, BlockSize - _filled);
+            var room = _planRemaining > 0 ? (int)_planRemaining : BlockSize - _filled;
+            var take = Math.Min(buffer.Length, room);
             buffer[..take].CopyTo(_block.AsSpan(_filled));
             _filled += take;
             _written += take;
             buffer = buffer[take..];
-            if (_filled == BlockSize)
+            if (_planRemaining > 0)
             {
-                Submit();
+                _planRemaining -= take;
+                if (_planRemaining == 0)
+                {
+                    var key = _planKey;
+                    _planKey = null;
+                    Submit(key ?? []);
+                }
+            }
+            else if (_filled == BlockSize)
+            {
+                Submit(null);
             }
         }
     }
@@ -112,9 +222,14 @@ public sealed class ParallelGzipStream : Stream
         {
             try
             {
+                if (_planRemaining > 0)
+                {
+                    throw new InvalidOperationException($"A planned member lacks {_planRemaining} of its {_planLength} bytes.");
+                }
+
                 if (_filled > 0)
                 {
-                    Submit(); // the last, short block
+                    Submit(null); // the last, short block
                 }
 
                 while (_inFlight.Count > 0)
@@ -140,14 +255,20 @@ public sealed class ParallelGzipStream : Stream
         base.Dispose(disposing);
     }
 
-    private void Submit()
+    /// <param name="key">The file-identity key to store the member under; empty for a planned member keyed by content; null for a plain one.</param>
+    private void Submit(byte[]? key)
     {
         var (block, length, level) = (_block, _filled, _level);
-        _inFlight.Enqueue(Task.Factory.StartNew(() => Compress(block, length, level), CancellationToken.None, TaskCreationOptions.None, _scheduler));
+        var statKey = key is { Length: > 0 } ? key : null;
+        _inFlight.Enqueue(Task.Factory.StartNew(() => Compress(block, length, level, statKey), CancellationToken.None, TaskCreationOptions.None, _scheduler));
         _anyMember = true;
         _block = RentBlock();
         _filled = 0;
+        DrainDone();
+    }
 
+    private void DrainDone()
+    {
         // Write out what is done, and wait for the oldest only when the queue is full: the bound
         // keeps memory flat, the early writes keep the output streaming.
         while (_inFlight.Count >= _maxInFlight || (_inFlight.Count > 0 && _inFlight.Peek().IsCompleted))
@@ -174,20 +295,41 @@ public sealed class ParallelGzipStream : Stream
     // in a process-wide pool (the MSBuild node lives on after the build).
     private byte[] RentBlock() => _freeBlocks.TryPop(out var block) ? block : GC.AllocateUninitializedArray<byte>(BlockSize);
 
-    private byte[] RentMember() => _freeMembers.TryPop(out var member) ? member : GC.AllocateUninitializedArray<byte>(MemberCapacity);
+    internal byte[] RentMember() => _freeMembers.TryPop(out var member) ? member : GC.AllocateUninitializedArray<byte>(MemberCapacity);
 
-    private Member Compress(byte[] block, int length, CompressionLevel level)
+    private Member Compress(byte[] block, int length, CompressionLevel level, byte[]? statKey)
     {
         var buffer = RentMember();
         try
         {
+            // By content first: the bytes are here, and a SHA-256 costs a fraction of a deflate.
+            // A file-keyed member missing from the cache may still be there under its content key
+            // (its file was too new to trust at the last build); it is then stored under both.
+            // On a first build that lookup cannot hit, and the hash of the file's bytes is saved.
+            var contentKey = _cache is null || (statKey is not null && _cache.WasEmpty) ? null : _cache.ContentKey(level, block.AsSpan(0, length));
+            if (contentKey is not null && _cache!.TryLoad(contentKey, length, buffer) is var found and >= 0)
+            {
+                if (statKey is not null)
+                {
+                    _cache.Store(statKey, length, buffer.AsSpan(0, found), counted: false);
+                }
+
+                return new Member(buffer, found);
+            }
+
             var memory = new MemoryStream(buffer, 0, buffer.Length, writable: true);
             using (var gzip = ReproducibleGzip.Create(memory, level, leaveOpen: true))
             {
                 gzip.Write(block, 0, length);
             }
 
-            return new Member(buffer, (int)memory.Position);
+            var member = new Member(buffer, (int)memory.Position);
+            if (_cache is not null)
+            {
+                _cache.Store(statKey ?? contentKey!, length, buffer.AsSpan(0, member.Length));
+            }
+
+            return member;
         }
         catch
         {

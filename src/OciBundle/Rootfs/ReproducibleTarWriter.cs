@@ -7,19 +7,40 @@ namespace OciBundle.Rootfs;
 /// targets as GNU long-name records), one fixed mtime, owners by number with empty names, no
 /// access or change times. PAX is avoided because the BCL puts the process id into PAX header
 /// names. Nothing is buffered: file contents stream from their source files.
+/// <para>
+/// Given the <see cref="ParallelGzipStream"/> it writes into, it also chooses where gzip members
+/// end, from the entries: headers and small files share members of up to a
+/// <see cref="ParallelGzipStream.BlockSize"/>, ended where a path's hash says so (so one file that
+/// grows does not move every later cut); the data of a file of <see cref="LargeFileSize"/> or more
+/// gets members of its own, one per <see cref="ParallelGzipStream.BlockSize"/> of the file, so a
+/// change in one file changes its own members and at most the group around its header. Members of
+/// unchanged large files come from the stream's <see cref="MemberCache"/> without reading the file.
+/// </para>
 /// </summary>
 public sealed class ReproducibleTarWriter : IDisposable
 {
+    /// <summary>Files this large get gzip members of their own (see the class remarks). Changing it changes the archive's bytes.</summary>
+    public const int LargeFileSize = 256 << 10;
+
+    /// <summary>A group of small entries may end before a path whose hash is 0 mod 4 once it holds this much.</summary>
+    private const int MinimumGroup = 128 << 10;
+
     private const int SymbolicLinkMode = 0b111_111_111;
 
     private readonly TarWriter _writer;
     private readonly DateTimeOffset _mtime;
+    private readonly ParallelGzipStream? _members;
+    private readonly bool _contentNeeded;
 
     /// <param name="mtimeSeconds">Modification time of every entry, in seconds since 1970-01-01 (SOURCE_DATE_EPOCH).</param>
-    public ReproducibleTarWriter(Stream output, long mtimeSeconds, bool leaveOpen = false)
+    /// <param name="members">The gzip stream under <paramref name="output"/> (the same, or under a pass-through such as a hashing stream), to align its members to entries.</param>
+    /// <param name="contentNeeded">Whether every byte of the tar must really pass through <paramref name="output"/> (it is hashed on the way): then no file is skipped, even when all its members are cached.</param>
+    public ReproducibleTarWriter(Stream output, long mtimeSeconds, bool leaveOpen = false, ParallelGzipStream? members = null, bool contentNeeded = false)
     {
         _writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen);
         _mtime = DateTimeOffset.FromUnixTimeSeconds(mtimeSeconds);
+        _members = members;
+        _contentNeeded = contentNeeded;
     }
 
     /// <summary>Writes a root-owned folder; a '/' is appended to the name when missing.</summary>
@@ -51,6 +72,7 @@ public sealed class ReproducibleTarWriter : IDisposable
         {
             progress?.Advance(item);
             var name = prefix + item.Path;
+            CutBefore(item, name, firstOfLinkGroup.Count > 0 && item.HardLinkKey is { } k && firstOfLinkGroup.ContainsKey((k, item.Mode, item.Uid, item.Gid)));
             switch (item.Type)
             {
                 case RootfsEntryType.Directory:
@@ -83,6 +105,37 @@ public sealed class ReproducibleTarWriter : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
+    /// <summary>Ends the current group of small entries where the rules in the class remarks say.</summary>
+    private void CutBefore(RootfsEntry item, string name, bool isHardLink)
+    {
+        if (_members is null || _members.Pending == 0)
+        {
+            return;
+        }
+
+        // What the entry adds to the group: its header, GNU long-name records, and small data.
+        var names = 2 * (System.Text.Encoding.UTF8.GetByteCount(name) + (item.LinkTarget?.Length ?? 0));
+        var data = item.Type == RootfsEntryType.RegularFile && !isHardLink && item.Size < LargeFileSize ? item.Size : 0;
+        var adds = 512 + 1024 + names + data;
+        if (_members.Pending + adds > ParallelGzipStream.BlockSize
+            || (_members.Pending >= MinimumGroup && PathHash(name) % 4 == 0))
+        {
+            _members.Cut();
+        }
+    }
+
+    /// <summary>FNV-1a of the UTF-16 code units: stable across machines and runtimes, unlike string.GetHashCode.</summary>
+    private static uint PathHash(string name)
+    {
+        var hash = 2166136261u;
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
     private void WriteSourceFile(RootfsEntry item, string name, ContentDigests? digests)
     {
         if (item.SourcePath is null && item.Size == 0)
@@ -93,6 +146,11 @@ public sealed class ReproducibleTarWriter : IDisposable
 
         var source = item.SourcePath ?? throw new ArgumentException($"The file '{item.Path}' has no SourcePath.", nameof(item));
         var entry = NewEntry(TarEntryType.RegularFile, name, item.Mode, item.Uid, item.Gid);
+        if (_members is not null && item.Size >= LargeFileSize)
+        {
+            WriteLargeFile(item, source, entry, digests, _members);
+            return;
+        }
         using var data = SourceFile.OpenChecked(source, item);
         data.Hasher = digests is null ? null : new ContentDigests.Hasher();
         entry.DataStream = data;
@@ -101,6 +159,37 @@ public sealed class ReproducibleTarWriter : IDisposable
         if (data.Hasher is { } hasher && digests is not null)
         {
             digests.Record(item.Path, hasher.Finish());
+        }
+    }
+
+    private void WriteLargeFile(RootfsEntry item, string source, GnuTarEntry entry, ContentDigests? digests, ParallelGzipStream members)
+    {
+        // Identity first, the file opened later: a change while it is read gives it a new ctime,
+        // so what is stored under this identity can never stand for other bytes.
+        var identity = members.Cache?.Identify(source, item.Size);
+        var cachedDigest = identity is not null && digests is not null ? members.Cache!.TryLoadDigest(identity) : null;
+        var mayZeroFill = !_contentNeeded && identity is not null && (digests is null || cachedDigest is not null);
+        using var data = new MemberDataStream(item, source, identity, members, mayZeroFill);
+        if (digests is not null && cachedDigest is null)
+        {
+            data.Hasher = new ContentDigests.Hasher();
+        }
+
+        entry.DataStream = data;
+        _writer.WriteEntry(entry);
+        data.EnsureReadToEnd();
+        if (cachedDigest is not null)
+        {
+            digests!.Record(item.Path, cachedDigest);
+        }
+        else if (data.Hasher is { } hasher && digests is not null)
+        {
+            var digest = hasher.Finish();
+            digests.Record(item.Path, digest);
+            if (identity is not null)
+            {
+                members.Cache!.StoreDigest(identity, digest);
+            }
         }
     }
 
@@ -115,4 +204,141 @@ public sealed class ReproducibleTarWriter : IDisposable
     };
 
     private static string AsFolderName(string name) => name.EndsWith('/') ? name : name + "/";
+}
+
+/// <summary>
+/// A large file's data for the tar writer, one gzip member per <see cref="ParallelGzipStream.BlockSize"/>
+/// of it: at each chunk's start it plans the member, from the cache when the file's identity
+/// names a sound one there (then the chunk reads as zeros, which the gzip stream drops), else
+/// from the file itself. Seekable with a known length, as <see cref="SizeCheckedReadStream"/>, so
+/// the BCL writer streams it instead of buffering it.
+/// </summary>
+internal sealed class MemberDataStream(RootfsEntry item, string source, FileIdentity? identity, ParallelGzipStream members, bool mayZeroFill) : Stream
+{
+    private SizeCheckedReadStream? _file;
+    private ContentDigests.Hasher? _hasher;
+    private long _position;
+    private long _chunkEnd;
+    private bool _chunkCached;
+
+    /// <summary>Hashes the file's bytes as read; only set when every chunk is read from the file, in order.</summary>
+    internal ContentDigests.Hasher? Hasher
+    {
+        get => _hasher;
+        set => _hasher = mayZeroFill ? null : value;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => item.Size;
+
+    public override long Position
+    {
+        get => _position;
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position >= item.Size || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (_position == _chunkEnd)
+        {
+            StartChunk();
+        }
+
+        var wanted = (int)Math.Min(buffer.Length, _chunkEnd - _position);
+        int read;
+        if (_chunkCached)
+        {
+            buffer[..wanted].Clear(); // stands for bytes the cached member holds; dropped by the gzip stream
+            read = wanted;
+        }
+        else
+        {
+            var file = _file ??= Open();
+            if (file.Position != _position)
+            {
+                file.Seek(_position, SeekOrigin.Begin); // the chunks before came from the cache
+            }
+
+            read = file.Read(buffer[..wanted]);
+        }
+
+        _position += read;
+        return read;
+    }
+
+    /// <summary>Throws OCIB3004 when the file, read to its end, held more or fewer bytes than listed.</summary>
+    public void EnsureReadToEnd()
+    {
+        if (_file is { } file && file.Position == item.Size)
+        {
+            file.EnsureReadToEnd();
+        }
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => item.Size + offset,
+        };
+        if (target != _position)
+        {
+            throw new NotSupportedException("The data of a large file is read once, in order.");
+        }
+
+        return target;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _file?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void StartChunk()
+    {
+        var index = _position / ParallelGzipStream.BlockSize;
+        var length = (int)Math.Min(ParallelGzipStream.BlockSize, item.Size - _position);
+        var key = identity is null ? null : MemberCache.ChunkKey(identity, members.Level, index);
+        _chunkCached = mayZeroFill && key is not null && members.TryPlanCachedMember(length, key);
+        if (!_chunkCached)
+        {
+            members.PlanMember(length, key);
+        }
+
+        _chunkEnd = _position + length;
+    }
+
+    private SizeCheckedReadStream Open()
+    {
+        var file = SourceFile.OpenChecked(source, item);
+        file.Hasher = _hasher;
+        return file;
+    }
 }

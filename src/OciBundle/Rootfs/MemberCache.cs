@@ -1,0 +1,380 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using OciBundle.Rootfs.Interop;
+
+namespace OciBundle.Rootfs;
+
+/// <summary>
+/// Compressed gzip members of earlier builds, kept in the project's intermediate folder (obj/) so
+/// that a build after a one-file change recompresses that file's members only. A member is served
+/// only under a key that names exactly the bytes it stands for:
+/// <list type="bullet">
+/// <item>by content: SHA-256 of the uncompressed bytes (groups of tar headers and small files,
+/// which are in memory anyway, and the data of files whose <c>stat</c> cannot be trusted);</item>
+/// <item>by file identity: path, device, inode, size, mtime and ctime in nanoseconds and mode
+/// from <c>statx</c>, taken before the file is opened, plus the chunk's index. ctime cannot be set
+/// from user space, so a file rewritten and back-dated with <c>touch -d</c> still gets a new key.
+/// A file changed less than <see cref="RacyWindow"/> before the build started is not trusted (its
+/// times could still change within one clock tick, as git's "racy clean" files).</item>
+/// </list>
+/// Every key also holds the compression level, the runtime (its zlib) and this assembly's MVID,
+/// so a new SDK or runtime never reuses an old member. Each entry is one file, written to a
+/// temporary name and renamed into place, holding its key and a SHA-256 of its payload, both
+/// checked on every read: a truncated, flipped or misplaced entry is dropped and recompressed,
+/// never served. Deleting the folder only costs time. Nothing is indexed in memory but the set
+/// of entries this build used, which <see cref="Trim"/> keeps, deleting the others.
+/// </summary>
+public sealed class MemberCache
+{
+    /// <summary>The folder's name beside the up-to-date stamp.</summary>
+    public const string FolderName = "oci-bundle-members";
+
+    /// <summary>Files whose mtime or ctime is this close to the build's start are keyed by content instead.</summary>
+    public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+    private const string MemberSuffix = ".gzm";
+    private const string DigestSuffix = ".dig";
+    private const int HeaderLength = 8 + 32 + 8 + 4 + 32;
+    private static ReadOnlySpan<byte> Magic => "OCIBGZC1"u8;
+
+    private readonly byte[] _prefix;
+    private readonly DateTime _started;
+    private readonly Func<string, bool> _untrusted;
+    private readonly ConcurrentDictionary<string, byte> _used = new(StringComparer.Ordinal);
+    private long _reused;
+    private long _compressed;
+    private long _dropped;
+
+    private MemberCache(string folder, Func<string, bool> untrusted, DateTime started)
+    {
+        Folder = folder;
+        _untrusted = untrusted;
+        _started = started;
+        WasEmpty = !Directory.EnumerateFiles(folder, "*" + MemberSuffix).Any();
+        var runtime = $"OciBundle member cache 1|{RuntimeInformation.FrameworkDescription}|{RuntimeInformation.OSArchitecture}|"
+            + $"{typeof(GZipStream).Assembly.ManifestModule.ModuleVersionId}|{typeof(MemberCache).Assembly.ManifestModule.ModuleVersionId}";
+        _prefix = SHA256.HashData(Encoding.UTF8.GetBytes(runtime));
+    }
+
+    public string Folder { get; }
+
+    /// <summary>No member was stored when the build started (a first build, or a deleted cache): lookups by content of file-keyed members would all miss.</summary>
+    public bool WasEmpty { get; }
+
+    /// <summary>Members copied from the cache instead of compressed.</summary>
+    public long Reused => Interlocked.Read(ref _reused);
+
+    /// <summary>Members compressed (and stored) by this build.</summary>
+    public long Compressed => Interlocked.Read(ref _compressed);
+
+    /// <summary>Entries found damaged or not matching their key, dropped and recompressed.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>
+    /// The cache beside <paramref name="stampFile"/>, or null without a stamp (no obj/ folder, as
+    /// for the ocibundle-pack tool) or when the folder cannot be made: the build then compresses
+    /// everything, with the same bytes. <paramref name="untrusted"/> names the source files whose
+    /// stat says nothing about their content (spooled archive members, publish output).
+    /// </summary>
+    public static MemberCache? Open(string? stampFile, Func<string, bool> untrusted) => Open(stampFile, untrusted, DateTime.UtcNow);
+
+    /// <param name="started">The build's start (tests move it, instead of waiting out the racy window).</param>
+    internal static MemberCache? Open(string? stampFile, Func<string, bool> untrusted, DateTime started)
+    {
+        if (stampFile is null || Path.GetDirectoryName(stampFile) is not { Length: > 0 } obj)
+        {
+            return null;
+        }
+
+        try
+        {
+            var folder = Path.Combine(obj, FolderName);
+            Directory.CreateDirectory(folder);
+            return new MemberCache(folder, untrusted, started);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The key of a member standing for exactly <paramref name="bytes"/> at <paramref name="level"/>.</summary>
+    public byte[] ContentKey(CompressionLevel level, ReadOnlySpan<byte> bytes)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(_prefix);
+        hash.AppendData([(byte)'C', (byte)level]);
+        hash.AppendData(bytes);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// The identity of <paramref name="source"/> as <c>statx</c> gives it, taken now (before the
+    /// file is read), or null when it cannot be trusted: not Linux, no statx, an untrusted source,
+    /// a size other than <paramref name="size"/>, or times inside the racy window.
+    /// </summary>
+    public FileIdentity? Identify(string source, long size)
+    {
+        if (!OperatingSystem.IsLinux() || _untrusted(source))
+        {
+            return null;
+        }
+
+        var stat = Statx(source);
+        if (stat is not { } s || s.Size != size || (s.Mode & 0xF000) != 0x8000)
+        {
+            return null;
+        }
+
+        var newest = Math.Max(s.MtimeSeconds, s.CtimeSeconds);
+        if (DateTimeOffset.FromUnixTimeSeconds(newest).UtcDateTime >= _started - RacyWindow - TimeSpan.FromSeconds(1))
+        {
+            return null; // seconds rounded down: one more second of margin
+        }
+
+        var text = $"{source}\0{s.DeviceMajor}:{s.DeviceMinor}:{s.Inode}|{s.Size}|{s.MtimeSeconds}.{s.MtimeNanoseconds}|{s.CtimeSeconds}.{s.CtimeNanoseconds}|{s.Mode}";
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(_prefix);
+        hash.AppendData("F"u8);
+        hash.AppendData(Encoding.UTF8.GetBytes(text));
+        return new FileIdentity(hash.GetHashAndReset());
+    }
+
+    /// <summary>The key of chunk <paramref name="index"/> of a file's data at <paramref name="level"/>.</summary>
+    public static byte[] ChunkKey(FileIdentity file, CompressionLevel level, long index)
+    {
+        Span<byte> input = stackalloc byte[32 + 1 + 1 + 8];
+        file.Key.CopyTo(input);
+        input[32] = (byte)'K';
+        input[33] = (byte)level;
+        BinaryPrimitives.WriteInt64LittleEndian(input[34..], index);
+        return SHA256.HashData(input);
+    }
+
+    /// <summary>
+    /// Reads the member stored under <paramref name="key"/> into <paramref name="buffer"/> and
+    /// returns its length, or -1 when there is none or it fails a check (then it is deleted).
+    /// </summary>
+    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer)
+    {
+        var name = Name(key, MemberSuffix);
+        var length = TryRead(name, key, uncompressedLength, buffer);
+        if (length >= 0 && !LooksLikeMember(buffer.AsSpan(0, length), uncompressedLength))
+        {
+            Drop(name);
+            length = -1;
+        }
+
+        if (length >= 0)
+        {
+            Interlocked.Increment(ref _reused);
+        }
+
+        return length;
+    }
+
+    /// <summary>Stores a member just compressed (best effort: a cache that cannot be written only costs time).</summary>
+    public void Store(byte[] key, int uncompressedLength, ReadOnlySpan<byte> member, bool counted = true)
+    {
+        if (counted)
+        {
+            Interlocked.Increment(ref _compressed);
+        }
+
+        Write(Name(key, MemberSuffix), key, uncompressedLength, member);
+    }
+
+    /// <summary>The SBOM digests of a file read by an earlier build, or null.</summary>
+    public ContentDigests.FileDigest? TryLoadDigest(FileIdentity file)
+    {
+        var key = DigestKey(file);
+        var buffer = new byte[256];
+        var length = TryRead(Name(key, DigestSuffix), key, 0, buffer);
+        if (length <= 0)
+        {
+            return null;
+        }
+
+        var parts = Encoding.ASCII.GetString(buffer, 0, length).Split(' ');
+        return parts is [{ Length: 64 } sha256, { Length: 40 } sha1] ? new ContentDigests.FileDigest(sha256, sha1) : null;
+    }
+
+    public void StoreDigest(FileIdentity file, ContentDigests.FileDigest digest)
+    {
+        var key = DigestKey(file);
+        Write(Name(key, DigestSuffix), key, 0, Encoding.ASCII.GetBytes($"{digest.Sha256} {digest.Sha1}"));
+    }
+
+    /// <summary>
+    /// Deletes the entries this build did not use, except those written after it started (by a
+    /// build running beside it), and temporary files left by a build that died. Keeps the cache
+    /// at about the size of the last output. Best effort.
+    /// </summary>
+    public void Trim()
+    {
+        try
+        {
+            foreach (var file in new DirectoryInfo(Folder).EnumerateFiles())
+            {
+                var unused = (file.Name.EndsWith(MemberSuffix, StringComparison.Ordinal) || file.Name.EndsWith(DigestSuffix, StringComparison.Ordinal))
+                    && !_used.ContainsKey(file.Name) && file.LastWriteTimeUtc < _started;
+                var stale = file.Name.EndsWith(".tmp", StringComparison.Ordinal) && file.LastWriteTimeUtc < _started - TimeSpan.FromHours(1);
+                if (unused || stale)
+                {
+                    Drop(file.FullName, counted: false);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // another build removed the folder: nothing to trim
+        }
+    }
+
+    private byte[] DigestKey(FileIdentity file)
+    {
+        Span<byte> input = stackalloc byte[33];
+        file.Key.CopyTo(input);
+        input[32] = (byte)'D';
+        return SHA256.HashData(input);
+    }
+
+    private string Name(byte[] key, string suffix)
+    {
+        var name = Convert.ToHexString(key).ToLowerInvariant() + suffix;
+        _used.TryAdd(name, 0);
+        return Path.Combine(Folder, name);
+    }
+
+    private int TryRead(string path, byte[] key, long uncompressedLength, byte[] buffer)
+    {
+        byte[] header = new byte[HeaderLength];
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            var total = file.Length;
+            if (total < HeaderLength || total - HeaderLength > buffer.Length)
+            {
+                Drop(path);
+                return -1;
+            }
+
+            var length = (int)(total - HeaderLength);
+            file.ReadExactly(header);
+            file.ReadExactly(buffer, 0, length);
+            if (!header.AsSpan(0, 8).SequenceEqual(Magic)
+                || !header.AsSpan(8, 32).SequenceEqual(key)
+                || BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(40)) != uncompressedLength
+                || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(48)) != length
+                || !header.AsSpan(52, 32).SequenceEqual(SHA256.HashData(buffer.AsSpan(0, length))))
+            {
+                Drop(path);
+                return -1;
+            }
+
+            return length;
+        }
+        catch (FileNotFoundException)
+        {
+            return -1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return -1; // gone while read (a concurrent trim), or unreadable: compress instead
+        }
+    }
+
+    private void Write(string path, byte[] key, long uncompressedLength, ReadOnlySpan<byte> payload)
+    {
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Span<byte> header = stackalloc byte[HeaderLength];
+            Magic.CopyTo(header);
+            key.CopyTo(header[8..]);
+            BinaryPrimitives.WriteInt64LittleEndian(header[40..], uncompressedLength);
+            BinaryPrimitives.WriteInt32LittleEndian(header[48..], payload.Length);
+            SHA256.HashData(payload, header[52..]);
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(header);
+                file.Write(payload);
+            }
+
+            // rename(2) replaces atomically: a reader sees the old entry or the new one, never half of one.
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                // left for Trim to remove an hour from now
+            }
+        }
+    }
+
+    private void Drop(string path, bool counted = true)
+    {
+        if (counted)
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a later build tries again
+        }
+    }
+
+    /// <summary>A gzip member (RFC 1952) with no optional fields, whose trailer says <paramref name="uncompressedLength"/>.</summary>
+    private static bool LooksLikeMember(ReadOnlySpan<byte> member, int uncompressedLength) =>
+        member.Length >= 20 && member[0] == 0x1f && member[1] == 0x8b && member[2] == 8
+        && BinaryPrimitives.ReadUInt32LittleEndian(member[^4..]) == (uint)uncompressedLength;
+
+    private readonly record struct Stat(int Mode, ulong Inode, long Size, long MtimeSeconds, uint MtimeNanoseconds, long CtimeSeconds, uint CtimeNanoseconds, uint DeviceMajor, uint DeviceMinor);
+
+    /// <summary>statx of the file (following links); null when it fails.</summary>
+    private static unsafe Stat? Statx(string path)
+    {
+        var buffer = stackalloc byte[256];
+        try
+        {
+            if (LibC.Statx(LibC.AtFdCwd, path, 0, LibC.StatxBasicStats, buffer) != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+
+        // struct statx: the same 256 bytes on every architecture; timestamps are {s64 sec; u32 nsec; s32 pad}.
+        var span = new ReadOnlySpan<byte>(buffer, 256);
+        return new Stat(
+            Mode: MemoryMarshal.Read<ushort>(span[28..]),
+            Inode: MemoryMarshal.Read<ulong>(span[32..]),
+            Size: MemoryMarshal.Read<long>(span[40..]),
+            CtimeSeconds: MemoryMarshal.Read<long>(span[96..]),
+            CtimeNanoseconds: MemoryMarshal.Read<uint>(span[104..]),
+            MtimeSeconds: MemoryMarshal.Read<long>(span[112..]),
+            MtimeNanoseconds: MemoryMarshal.Read<uint>(span[120..]),
+            DeviceMajor: MemoryMarshal.Read<uint>(span[136..]),
+            DeviceMinor: MemoryMarshal.Read<uint>(span[140..]));
+    }
+}
+
+/// <summary>A file's identity from stat, hashed (see <see cref="MemberCache.Identify"/>).</summary>
+public sealed record FileIdentity(byte[] Key);

@@ -1,0 +1,293 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Runtime.Versioning;
+using OciBundle.Rootfs;
+using OciBundle.Tests.Support;
+
+namespace OciBundle.Tests.Rootfs;
+
+/// <summary>
+/// The gzip member cache: a warm build gives the bytes of a cold one, and a member is served only
+/// for the bytes it stands for, whatever happens to the files or the cache between builds.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public class MemberCacheTests
+{
+    private const long Mtime = 1_700_000_000;
+    private const int Mebi = 1 << 20;
+
+    [Fact]
+    public void Warm_build_reuses_every_member_and_equals_cold_and_uncached_builds()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+
+        var uncached = Pack(entries, cache: null);
+        var cold = OpenCache(temp);
+        var coldBytes = Pack(entries, cold);
+        var warm = OpenCache(temp);
+        var warmBytes = Pack(entries, warm);
+
+        Assert.Equal(uncached, coldBytes);
+        Assert.Equal(uncached, warmBytes);
+        Assert.Equal(0, cold.Reused);
+        Assert.True(cold.Compressed > 8, $"{cold.Compressed} members");
+        Assert.Equal(cold.Compressed, warm.Reused);
+        Assert.Equal(0, warm.Compressed);
+        Assert.Equal(Tar(entries), Gunzip(warmBytes));
+        Assert.Equal(uncached, Pack(entries, cache: null, workers: 1)); // aligned members: the same on any core count
+    }
+
+    [Fact]
+    public void A_file_rewritten_with_its_old_size_and_mtime_is_read_again_never_served_stale()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var cold = OpenCache(temp);
+        Pack(ReadHost(source), cold);
+
+        // touch -d back: same size, same mtime, other bytes; only ctime tells.
+        var big = Path.Combine(source, "usr/lib/big.bin");
+        var mtime = File.GetLastWriteTimeUtc(big);
+        var bytes = File.ReadAllBytes(big);
+        bytes[(2 * Mebi) + 17] ^= 0x5a;
+        File.WriteAllBytes(big, bytes);
+        File.SetLastWriteTimeUtc(big, mtime);
+
+        var entries = ReadHost(source);
+        var warm = OpenCache(temp);
+        var warmBytes = Pack(entries, warm);
+
+        Assert.Equal(Pack(entries, cache: null), warmBytes);
+        Assert.Equal(Tar(entries), Gunzip(warmBytes));
+        Assert.Equal(4, warm.Compressed); // the changed file's chunks, and nothing else
+        Assert.Equal(cold.Compressed - 4, warm.Reused);
+    }
+
+    [Fact]
+    public void A_changed_small_file_changes_its_group_only()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var cold = OpenCache(temp);
+        Pack(ReadHost(source), cold);
+
+        File.WriteAllText(Path.Combine(source, "etc/small-007.conf"), "changed, and longer than before\n");
+        var entries = ReadHost(source);
+        var warm = OpenCache(temp);
+        var warmBytes = Pack(entries, warm);
+
+        Assert.Equal(Pack(entries, cache: null), warmBytes);
+        Assert.InRange(warm.Compressed, 1, 2);
+        Assert.True(warm.Reused >= cold.Compressed - 2, $"{warm.Reused} of {cold.Compressed}");
+    }
+
+    [Theory]
+    [InlineData("truncate")]
+    [InlineData("flip")]
+    [InlineData("swap")]
+    [InlineData("delete")]
+    public void A_damaged_or_deleted_cache_only_costs_time(string damage)
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var expected = Pack(entries, OpenCache(temp));
+        var folder = Path.Combine(temp.Path, "obj", MemberCache.FolderName);
+        var files = Directory.GetFiles(folder, "*.gzm").Order(StringComparer.Ordinal).ToArray();
+        switch (damage)
+        {
+            case "truncate":
+                foreach (var f in files)
+                {
+                    using var stream = new FileStream(f, FileMode.Open);
+                    stream.SetLength(stream.Length - 3);
+                }
+
+                break;
+            case "flip":
+                foreach (var f in files)
+                {
+                    var b = File.ReadAllBytes(f);
+                    b[b.Length / 2] ^= 1;
+                    File.WriteAllBytes(f, b);
+                }
+
+                break;
+            case "swap":
+                var first = File.ReadAllBytes(files[0]);
+                File.Copy(files[1], files[0], overwrite: true);
+                File.WriteAllBytes(files[1], first);
+                break;
+            default:
+                Directory.Delete(folder, recursive: true);
+                break;
+        }
+
+        var warm = OpenCache(temp);
+        Assert.Equal(expected, Pack(entries, warm));
+        if (damage == "swap")
+        {
+            Assert.Equal(2, warm.Dropped);
+        }
+        else if (damage != "delete")
+        {
+            Assert.Equal(files.Length, warm.Dropped);
+            Assert.Equal(0, warm.Reused);
+        }
+
+        var again = OpenCache(temp); // and the cache is whole again
+        Assert.Equal(expected, Pack(entries, again));
+        Assert.Equal(0, again.Compressed);
+    }
+
+    [Fact]
+    public void A_new_source_date_epoch_changes_headers_and_reuses_file_data()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        Pack(entries, OpenCache(temp));
+
+        var warm = OpenCache(temp);
+        var bytes = Pack(entries, warm, mtime: Mtime + 86400);
+
+        Assert.Equal(Pack(entries, cache: null, mtime: Mtime + 86400), bytes);
+        Assert.True(warm.Reused >= 5, $"{warm.Reused} reused"); // big.bin's 4 chunks and medium.bin's one
+    }
+
+    [Fact]
+    public void Digests_of_skipped_files_come_from_the_cache_and_match_a_read()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var coldDigests = new ContentDigests();
+        Pack(entries, OpenCache(temp), digests: coldDigests);
+        var warmDigests = new ContentDigests();
+        var warm = OpenCache(temp);
+        Pack(entries, warm, digests: warmDigests);
+        var fresh = new ContentDigests();
+
+        Assert.Equal(0, warm.Compressed);
+        foreach (var entry in entries.Where(e => e.Type == RootfsEntryType.RegularFile))
+        {
+            Assert.Equal(fresh.For(entry), warmDigests.For(entry));
+            Assert.Equal(coldDigests.For(entry), warmDigests.For(entry));
+        }
+    }
+
+    [Fact]
+    public void Files_inside_the_racy_window_or_untrusted_are_keyed_by_content()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var stamp = Path.Combine(temp.Path, "obj", "oci-bundle.stamp");
+        var now = MemberCache.Open(stamp, _ => false, DateTime.UtcNow)!;
+        var untrusted = MemberCache.Open(stamp, _ => true, DateTime.UtcNow.AddMinutes(1))!;
+        var big = entries.Single(e => e.Path == "usr/lib/big.bin");
+
+        Assert.Null(now.Identify(big.SourcePath!, big.Size));
+        Assert.Null(untrusted.Identify(big.SourcePath!, big.Size));
+        Assert.NotNull(OpenCache(temp).Identify(big.SourcePath!, big.Size));
+        Assert.Null(OpenCache(temp).Identify(big.SourcePath!, big.Size + 1));
+
+        var expected = Pack(entries, now);
+        var warm = MemberCache.Open(stamp, _ => true, DateTime.UtcNow.AddMinutes(1))!;
+        Assert.Equal(expected, Pack(entries, warm));
+        Assert.Equal(0, warm.Compressed); // content keys found every member
+    }
+
+    [Fact]
+    public void Trim_keeps_what_the_last_build_used()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var first = OpenCache(temp, DateTime.UtcNow.AddMinutes(-5));
+        Pack(ReadHost(source), first, mtime: Mtime);
+        var second = OpenCache(temp, DateTime.UtcNow.AddMinutes(10));
+        Pack(ReadHost(source), second, mtime: Mtime + 1);
+        var folder = Path.Combine(temp.Path, "obj", MemberCache.FolderName);
+        var before = Directory.GetFiles(folder).Length;
+
+        second.Trim();
+
+        var after = Directory.GetFiles(folder).Length;
+        Assert.True(after < before, $"{after} of {before}");
+        var third = OpenCache(temp);
+        Pack(ReadHost(source), third, mtime: Mtime + 1);
+        Assert.Equal(0, third.Compressed);
+    }
+
+    private static MemberCache OpenCache(TempDirectory temp, DateTime? started = null) =>
+        MemberCache.Open(Path.Combine(temp.Path, "obj", "oci-bundle.stamp"), _ => false, started ?? DateTime.UtcNow.AddMinutes(1))!;
+
+    /// <summary>Small text files, a medium file and a large one (4 chunks), deterministic bytes.</summary>
+    private static string MakeTree(TempDirectory temp)
+    {
+        var source = temp.Combine("source");
+        Directory.CreateDirectory(Path.Combine(source, "etc"));
+        Directory.CreateDirectory(Path.Combine(source, "usr/lib"));
+        var random = new Random(42);
+        for (var i = 0; i < 40; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, 200 + (i * 37)).Select(n => $"key{n % 13}=value {n * i}\n"));
+            File.WriteAllText(Path.Combine(source, $"etc/small-{i:000}.conf"), text);
+        }
+
+        File.WriteAllBytes(Path.Combine(source, "usr/lib/medium.bin"), Compressible(random, 300 << 10));
+        File.WriteAllBytes(Path.Combine(source, "usr/lib/big.bin"), Compressible(random, (3 * Mebi) + 4321));
+        return source;
+    }
+
+    private static byte[] Compressible(Random random, int length)
+    {
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = (byte)(random.Next(16) + 'a');
+        }
+
+        return bytes;
+    }
+
+    private static IReadOnlyList<RootfsEntry> ReadHost(string source)
+    {
+        var tree = new RootfsTree();
+        HostDirectoryReader.AddDirectory(tree, source, "", "test");
+        return tree.Sorted();
+    }
+
+    private static byte[] Pack(IReadOnlyList<RootfsEntry> entries, MemberCache? cache, long mtime = Mtime, int workers = 2, ContentDigests? digests = null)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new ParallelGzipStream(output, CompressionLevel.Optimal, workers, leaveOpen: true, cache))
+        using (var writer = new ReproducibleTarWriter(gzip, mtime, leaveOpen: true, members: gzip))
+        {
+            writer.WriteTree(entries, "", digests: digests);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Tar(IReadOnlyList<RootfsEntry> entries)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new ReproducibleTarWriter(output, Mtime, leaveOpen: true))
+        {
+            writer.WriteTree(entries, "");
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Gunzip(byte[] gz)
+    {
+        using var input = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+}
