@@ -29,8 +29,9 @@ public static class CapabilityStep
         return upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper;
     }
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var granted = new List<string>();
         var ambient = new List<string>();
         foreach (var item in reader.Items(SurfaceNames.Capability))

@@ -14,8 +14,9 @@ public static class CpuStep
     /// <summary>The kernel's default CFS period, in microseconds.</summary>
     public const long DefaultPeriod = 100_000;
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var period = reader.Integer(SurfaceNames.CpuPeriod, 1_000, 1_000_000, text => reader.Diagnostics.Error(Messages.InvalidCpuPeriod, reader.Locate(SurfaceNames.CpuPeriod), text));
         var quota = reader.LimitOrUnlimited(SurfaceNames.CpuQuota);
 

@@ -9,8 +9,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static class HostnameStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var hostname = reader.String(SurfaceNames.Hostname);
         if (hostname is null && spec.Linux.Namespaces.Any(n => n.Type == "uts"))
         {

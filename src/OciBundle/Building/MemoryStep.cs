@@ -9,8 +9,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static class MemoryStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var memory = new MemoryResources
         {
             Limit = ReadSize(reader, SurfaceNames.MemoryLimit),

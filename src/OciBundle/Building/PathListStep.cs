@@ -6,8 +6,9 @@ namespace OciBundle.Building;
 /// <summary>linux.maskedPaths and linux.readonlyPaths from OciMaskedPath and OciReadonlyPath items.</summary>
 public static class PathListStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         spec.Linux.MaskedPaths = Read(reader, SurfaceNames.MaskedPath);
         spec.Linux.ReadonlyPaths = Read(reader, SurfaceNames.ReadonlyPath);
     }

@@ -5,8 +5,9 @@ namespace OciBundle.Building;
 /// <summary>linux.resources.pids.limit from OciPidsLimit: the most tasks the container may run at once.</summary>
 public static class PidsStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var limit = reader.LimitOrUnlimited(SurfaceNames.PidsLimit);
         if (limit is null)
         {

@@ -10,14 +10,16 @@ namespace OciBundle.Building;
 /// </summary>
 public static class PrivilegedStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        if (!reader.Bool(SurfaceNames.Privileged, false))
+        var reader = context.Reader;
+        var privileged = context.Settings.Privileged;
+        if (!privileged.Value)
         {
             return;
         }
 
-        reader.Diagnostics.Warning(Messages.PrivilegedContainer, reader.Locate(SurfaceNames.Privileged));
+        reader.Diagnostics.Warning(Messages.PrivilegedContainer, privileged.Origin.Location);
         spec.Process.Capabilities = new Capabilities
         {
             Bounding = [.. CapabilityStep.All],

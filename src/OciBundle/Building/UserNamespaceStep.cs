@@ -9,8 +9,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static class UserNamespaceStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var uids = ReadMappings(reader, SurfaceNames.UidMapping);
         var gids = ReadMappings(reader, SurfaceNames.GidMapping);
         spec.Linux.UidMappings = uids.Count > 0 ? uids : null;

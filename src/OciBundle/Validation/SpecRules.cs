@@ -10,8 +10,9 @@ namespace OciBundle.Validation;
 /// </summary>
 public static class SpecRules
 {
-    public static void Check(RuntimeSpec spec, RequestReader reader)
+    public static void Check(BuiltSpec built, RequestReader reader)
     {
+        var spec = built.Spec;
         CheckArgs(spec, reader);
         CheckHostname(spec, reader);
         CheckUserNamespace(spec, reader);
@@ -22,7 +23,7 @@ public static class SpecRules
         CheckMountsIntoProc(spec, reader);
         CheckAmbientCapabilities(spec, reader);
         SpecVersionRules.Check(spec, reader);
-        WarnAboutRiskyChoices(spec, reader);
+        WarnAboutRiskyChoices(spec, built.Settings, reader);
     }
 
     /// <summary>runc 1.1 (Debian 12's, and many hosts') refuses the time namespace outright.</summary>
@@ -85,9 +86,9 @@ public static class SpecRules
     }
 
     /// <summary>Valid, but worth a second look; OciPrivileged has its own warning and covers these.</summary>
-    private static void WarnAboutRiskyChoices(RuntimeSpec spec, RequestReader reader)
+    private static void WarnAboutRiskyChoices(RuntimeSpec spec, BundleSettings settings, RequestReader reader)
     {
-        if (reader.Bool(SurfaceNames.Privileged, false))
+        if (settings.Privileged.Value)
         {
             return;
         }

@@ -9,8 +9,10 @@ public class SpecRulesTests
     private static IReadOnlyList<string> Codes(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        var spec = SpecBuilder.Build(request, diagnostics);
-        SpecRules.Check(spec, new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader);
         return diagnostics.Items.Select(d => d.Code).ToList();
     }
 
@@ -112,8 +114,10 @@ public class SpecRulesTests
     {
         var diagnostics = new DiagnosticBag();
         var request = RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, version);
-        var spec = SpecBuilder.Build(request, diagnostics);
-        SpecRules.Check(spec, new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader);
 
         var messages = diagnostics.Items.Select(d => (d.Code, d.Message)).ToList();
         Assert.All(messages, m => Assert.Equal("OCIB2010", m.Code));
