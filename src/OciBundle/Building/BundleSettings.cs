@@ -43,6 +43,8 @@ public sealed class BundleSettings
 
     /// <summary>OciBaseImage (or ContainerBaseImage) parsed and, when it is good, resolved for the target platform.</summary>
     public required BaseImageSettings BaseImage { get; init; }
+
+    public required ResourcesSettings Resources { get; init; }
 }
 
 /// <summary>The base image: the reference as parsed (null when unset or wrong, reported) and the image as planning read it.</summary>

@@ -30,6 +30,7 @@ public static class SettingsReader
             Plugin = isPlugin ? PluginSettings.Read(reader) : null,
             Privileged = new Setting<bool>(reader.Bool(SurfaceNames.Privileged, false), Origin.Property(reader, SurfaceNames.Privileged)),
             BaseImage = ReadingBaseImage.Read(reader, architecture.Value, architectureText),
+            Resources = ResourcesSettings.Read(reader),
         };
     }
 

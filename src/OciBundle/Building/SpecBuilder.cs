@@ -38,7 +38,7 @@ public static class SpecBuilder
         new("seccomp (reads the granted capabilities)", [SeccompStep.Apply]),
         new("namespaces and mounts", [NamespaceStep.Apply, MountStep.Apply, PathListStep.Apply, DeviceCgroupStep.Apply, DeviceStep.Apply, HostNamespacesStep.Apply, UserNamespaceStep.Apply, RootlessStep.Apply]),
         new("hostname (needs the uts namespace)", [HostnameStep.Apply]),
-        new("resources (beside the device cgroup)", [MemoryStep.Apply, CpuStep.Apply, PidsStep.Apply, BlockIOStep.Apply]),
+        new("resources (beside the device cgroup)", [ResourcesStep.Apply]),
         new("kernel and labels", [SysctlStep.Apply, RootfsPropagationStep.Apply, SecurityLabelStep.Apply, AnnotationStep.Apply, HookStep.Apply]),
         new("plugin (extends mounts, network and propagation)", [PluginStep.Apply]),
         new("privileged (overrides what the others wrote)", [PrivilegedStep.Apply]),

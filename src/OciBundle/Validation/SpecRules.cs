@@ -16,7 +16,7 @@ public static class SpecRules
         CheckArgs(spec, reader);
         CheckHostname(spec, reader);
         CheckUserNamespace(spec, reader);
-        CheckMemory(spec, reader);
+        CheckMemory(spec, built.Origins, reader.Diagnostics);
         CheckSysctls(spec, reader);
         CheckNamespaceSupport(spec, reader);
         CheckPathsNeedMountNamespace(spec, reader);
@@ -141,7 +141,7 @@ public static class SpecRules
     /// The kernel's (and runc's) order: reservation ≤ limit ≤ memory+swap; and a swap limit only
     /// with a memory limit, since runc derives the cgroup v2 swap value from the two.
     /// </summary>
-    private static void CheckMemory(RuntimeSpec spec, RequestReader reader)
+    private static void CheckMemory(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         if (spec.Linux.Resources?.Memory is not { } memory)
         {
@@ -149,19 +149,19 @@ public static class SpecRules
         }
 
         // A limit that was given but malformed already has its OCIB1050; do not add a second error.
-        if (memory is { Swap: > 0, Limit: null } && reader.Request.Get(SurfaceNames.MemoryLimit) is null)
+        if (memory is { Swap: > 0, Limit: null } && !origins.WasRefused(SurfaceNames.MemoryLimit))
         {
-            reader.Diagnostics.Error(Messages.SwapWithoutMemoryLimit, reader.Locate(SurfaceNames.MemorySwap), memory.Swap);
+            diagnostics.Error(Messages.SwapWithoutMemoryLimit, origins.Of(SpecPaths.MemorySwap)?.Location, memory.Swap);
         }
 
         if (memory is { Swap: > 0, Limit: { } limit } && memory.Swap < limit)
         {
-            reader.Diagnostics.Error(Messages.SwapBelowMemoryLimit, reader.Locate(SurfaceNames.MemorySwap), memory.Swap, limit);
+            diagnostics.Error(Messages.SwapBelowMemoryLimit, origins.Of(SpecPaths.MemorySwap)?.Location, memory.Swap, limit);
         }
 
         if (memory is { Reservation: { } reservation, Limit: { } hardLimit } && reservation > hardLimit)
         {
-            reader.Diagnostics.Error(Messages.ReservationAboveMemoryLimit, reader.Locate(SurfaceNames.MemoryReservation), reservation, hardLimit);
+            diagnostics.Error(Messages.ReservationAboveMemoryLimit, origins.Of(SpecPaths.MemoryReservation)?.Location, reservation, hardLimit);
         }
     }
 
