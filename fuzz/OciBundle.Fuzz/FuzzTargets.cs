@@ -195,7 +195,7 @@ public static class FuzzTargets
         var reader = new RequestReader(request, diagnostics);
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
-        SpecRules.Check(built, reader);
+        SpecRules.Check(built, reader.Diagnostics);
         PluginRules.Check(spec, reader, built.Settings);
         if (!diagnostics.HasErrors)
         {

@@ -67,7 +67,7 @@ public static class BundleGenerator
         var plan = RootfsPlan.Read(reader, settings);
         ContainerNames.Warn(reader);
         var image = options?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
-        SpecRules.Check(built, reader);
+        SpecRules.Check(built, reader.Diagnostics);
         PluginRules.Check(spec, reader, settings);
         foreach (var d in diagnostics.Items)
         {

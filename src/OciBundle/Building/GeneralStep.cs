@@ -17,6 +17,7 @@ public static partial class GeneralStep
         }
 
         spec.OciVersion = version;
+        context.Origins.Set(SpecPaths.OciVersion, Origin.Property(reader, SurfaceNames.SpecVersion));
         spec.Root = new Root { Path = "rootfs", Readonly = reader.Bool(SurfaceNames.RootfsReadonly, false) };
     }
 

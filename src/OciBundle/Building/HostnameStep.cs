@@ -24,6 +24,11 @@ public static class HostnameStep
         }
 
         spec.Hostname = hostname;
+        if (hostname is not null)
+        {
+            // OciHostname is what the user changes, also when the bundle name gave the default.
+            context.Origins.Set(SpecPaths.Hostname, Origin.Property(reader, SurfaceNames.Hostname));
+        }
     }
 
     /// <summary>What sethostname(2) takes and resolvers expect: 1 to 64 bytes of letters, digits, '-', '.', '_'.</summary>

@@ -19,6 +19,7 @@ public static class MountStep
         foreach (var item in reader.Items(SurfaceNames.Mount))
         {
             var destination = item.ItemSpec.Trim();
+            context.Origins.Set(SpecPaths.Mount(destination), Origin.Item(SurfaceNames.Mount, item));
             if (!destination.StartsWith('/'))
             {
                 reader.Diagnostics.Error(Messages.MountDestinationNotAbsolute, item.Location, destination);

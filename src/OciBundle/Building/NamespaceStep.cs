@@ -23,6 +23,7 @@ public static class NamespaceStep
             }
 
             duplicates.Check(item, type);
+            context.Origins.Set(SpecPaths.Namespace(type), Origin.Item(SurfaceNames.Namespace, item));
 
             var path = item.Get("Path");
             if (path is not null && !path.StartsWith('/'))

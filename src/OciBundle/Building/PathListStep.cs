@@ -11,6 +11,15 @@ public static class PathListStep
         var reader = context.Reader;
         spec.Linux.MaskedPaths = Read(reader, SurfaceNames.MaskedPath);
         spec.Linux.ReadonlyPaths = Read(reader, SurfaceNames.ReadonlyPath);
+
+        // The project's own first item: the defaults are not what the user wrote.
+        foreach (var (path, itemType) in new[] { (SpecPaths.MaskedPaths, SurfaceNames.MaskedPath), (SpecPaths.ReadonlyPaths, SurfaceNames.ReadonlyPath) })
+        {
+            if (reader.Items(itemType).FirstOrDefault(i => !i.IsDefault) is { } first)
+            {
+                context.Origins.Set(path, Origin.Item(itemType, first));
+            }
+        }
     }
 
     private static List<string>? Read(RequestReader reader, string itemType)

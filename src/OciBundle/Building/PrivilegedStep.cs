@@ -20,6 +20,7 @@ public static class PrivilegedStep
         }
 
         reader.Diagnostics.Warning(Messages.PrivilegedContainer, privileged.Origin.Location);
+        context.Origins.Set(SpecPaths.Privileged, privileged.Origin);
         spec.Process.Capabilities = new Capabilities
         {
             Bounding = [.. CapabilityStep.All],

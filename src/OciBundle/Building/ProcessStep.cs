@@ -38,6 +38,7 @@ public static class ProcessStep
             ? ReadArgs(reader, SurfaceNames.Args).ToList()
             : [.. image.Cmd];
         process.Args = [.. entrypoint, .. args];
+        context.Origins.Set(SpecPaths.Args, Origin.Property(reader, SurfaceNames.Entrypoint));
         process.Env = ReadEnvironment(reader, image?.Env ?? []);
         process.Cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/");
         process.User = ReadUser(reader, image?.User);

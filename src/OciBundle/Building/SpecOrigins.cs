@@ -36,5 +36,27 @@ public static class SpecPaths
     public const string CpusetMems = "linux.resources.cpu.mems";
     public const string PidsLimit = "linux.resources.pids.limit";
     public const string BlockIOWeight = "linux.resources.blockIO.weight";
-    public const string Privileged = "(privileged)";
+    /// <summary>Set by the privileged step: the spec's capabilities, paths, seccomp and devices are OciPrivileged's.</summary>
+    public const string Privileged = "(OciPrivileged)";
+    public const string OciVersion = "ociVersion";
+    public const string Args = "process.args";
+    public const string Hostname = "hostname";
+    public const string Ambient = "process.capabilities.ambient";
+    public const string MaskedPaths = "linux.maskedPaths";
+    public const string ReadonlyPaths = "linux.readonlyPaths";
+    public const string UidMappings = "linux.uidMappings";
+    public const string GidMappings = "linux.gidMappings";
+
+    /// <summary>OciUserNamespace, which the mapping rules point at however the user namespace was asked for.</summary>
+    public const string UserNamespaceSwitch = "linux.namespaces[user] (OciUserNamespace)";
+
+    /// <summary>A mount by its destination as the item wrote it (trimmed).</summary>
+    public static string Mount(string destination) => $"mounts[{destination}]";
+
+    /// <summary>A granted capability by its canonical name.</summary>
+    public static string Capability(string name) => $"process.capabilities[{name}]";
+
+    public static string Sysctl(string key) => $"linux.sysctl[{key}]";
+
+    public static string Namespace(string type) => $"linux.namespaces[{type}]";
 }

@@ -24,6 +24,7 @@ public static partial class SysctlStep
                 continue;
             }
 
+            context.Origins.Set(SpecPaths.Sysctl(Normalize(key)), Origin.Item(SurfaceNames.Sysctl, item));
             var value = item.Get("Value");
             if (value is null)
             {

@@ -13,7 +13,7 @@ public class IsolationStepsTests
         var reader = new RequestReader(request, diagnostics);
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
-        SpecRules.Check(built, reader);
+        SpecRules.Check(built, reader.Diagnostics);
         return (spec, diagnostics);
     }
 

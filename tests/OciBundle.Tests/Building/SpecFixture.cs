@@ -15,7 +15,7 @@ internal static class SpecFixture
         var reader = new RequestReader(request, diagnostics);
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
-        SpecRules.Check(built, reader);
+        SpecRules.Check(built, reader.Diagnostics);
         return (spec, diagnostics.Items);
     }
 

@@ -36,7 +36,7 @@ internal static class PluginFixture
         var reader = new RequestReader(merged, diagnostics);
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
-        SpecRules.Check(built, reader);
+        SpecRules.Check(built, reader.Diagnostics);
         PluginRules.Check(spec, reader, built.Settings);
         return (merged, spec, diagnostics.Items);
     }
