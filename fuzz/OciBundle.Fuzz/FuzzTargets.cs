@@ -101,7 +101,7 @@ public static class FuzzTargets
         {
             var diagnostics = new DiagnosticBag();
             var request = new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.BaseImage, reference).With(SurfaceNames.TargetArchitecture, "amd64");
-            if (ReadingBaseImage.Read(new RequestReader(request, diagnostics)) is { } image)
+            if (SettingsReader.Read(new RequestReader(request, diagnostics)).BaseImage.Image is { } image)
             {
                 try
                 {
@@ -193,13 +193,14 @@ public static class FuzzTargets
         var diagnostics = new DiagnosticBag();
         var request = PluginConfigImport.Merge(new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.PluginConfig, "config.json"), diagnostics);
         var reader = new RequestReader(request, diagnostics);
-        var spec = SpecBuilder.Build(request, diagnostics);
-        SpecRules.Check(spec, reader);
-        PluginRules.Check(spec, reader);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader.Diagnostics);
+        PluginRules.Check(spec, reader, built.Settings);
         if (!diagnostics.HasErrors)
         {
             _ = SpecJson.Serialize(spec);
-            _ = PluginConfigWriter.Write(reader, spec);
+            _ = PluginConfigWriter.Write(reader, built.Settings, spec);
         }
     }
 
@@ -273,7 +274,8 @@ public static class FuzzTargets
         var spec = new RuntimeSpec();
         try
         {
-            AccountResolver.Resolve(new RequestReader(request, diagnostics), spec, tree);
+            var reader = new RequestReader(request, diagnostics);
+            AccountResolver.Resolve(reader, SettingsReader.Read(reader), spec, tree);
         }
         catch (OciBundleException)
         {

@@ -60,13 +60,15 @@ public static class BundleGenerator
         doing.What = "reading the project's properties and items";
         request = PluginConfigImport.Merge(request, diagnostics);
         var reader = new RequestReader(request, diagnostics);
-        var spec = SpecBuilder.Build(request, diagnostics);
-        var options = BundleOptions.Read(reader);
-        var plan = RootfsPlan.Read(reader);
+        var settings = SettingsReader.Read(reader);
+        var built = SpecBuilder.Build(reader, settings);
+        var spec = built.Spec;
+        var options = BundleOptions.Read(reader, settings);
+        var plan = RootfsPlan.Read(reader, settings);
         ContainerNames.Warn(reader);
         var image = options?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
-        SpecRules.Check(spec, reader);
-        PluginRules.Check(spec, reader);
+        SpecRules.Check(built, reader.Diagnostics);
+        PluginRules.Check(spec, reader, settings);
         foreach (var d in diagnostics.Items)
         {
             report(d);
@@ -90,7 +92,7 @@ public static class BundleGenerator
         var why = UpToDateStamp.WhyNotCurrent(options.StampFile, inputs);
         try
         {
-            var outputs = Write(reader, spec, options, image, plan, report, reportedAsError, cancellation, doing);
+            var outputs = Write(reader, settings, spec, options, image, plan, report, reportedAsError, cancellation, doing);
             report(Diagnostic.Detail(Messages.BundleRewritten, null, why));
             UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs, inputs.Entries);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
@@ -112,7 +114,7 @@ public static class BundleGenerator
     }
 
     private static IReadOnlyList<BundleOutputFile> Write(
-        RequestReader request, RuntimeSpec spec, BundleOptions options, ImageSettings? image, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
+        RequestReader request, BundleSettings settings, RuntimeSpec spec, BundleOptions options, ImageSettings? image, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
     {
         doing.What = $"checking the output folder '{options.OutputDirectory}'";
         using var staging = BundleStaging.Create(options.OutputDirectory, options.StampFile);
@@ -122,8 +124,8 @@ public static class BundleGenerator
         var tree = plan.Apply(staging.SpoolDirectory, report);
         doing.What = "checking the rootfs";
         MountPoints.AddTo(tree, spec);
-        PluginRootfs.AddMountPoints(request, tree);
-        CheckAgainstRootfs(request.Request, spec, plan, tree, report);
+        PluginRootfs.AddMountPoints(settings, tree);
+        CheckAgainstRootfs(request.Request, settings, spec, plan, tree, report);
         var sorted = tree.Sorted();
         var configJson = SpecJson.Serialize(spec);
         cancellation.ThrowIfCancellationRequested();
@@ -163,7 +165,7 @@ public static class BundleGenerator
         if (options.BundleFormat.HasFlag(BundleFormat.DockerPlugin))
         {
             cancellation.ThrowIfCancellationRequested();
-            var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, spec), sorted);
+            var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, settings, spec), sorted);
             sumLines.AddRange(pluginLines);
             staged.AddRange([directory, archive]);
         }
@@ -172,7 +174,7 @@ public static class BundleGenerator
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing the image into '{staging.Directory}'";
-            var config = ImageConfigBuilder.Build(request, image, spec, options.SourceDateEpoch, baseImage);
+            var config = ImageConfigBuilder.Build(request, settings, image, spec, options.SourceDateEpoch, baseImage);
             var written = ImageWriter.Write(staging.Directory, options, image, config, sorted, baseImage, reusable, cancellation);
             sumLines.AddRange(written.SumLines);
             staged.AddRange([written.Layout, written.Archive]);
@@ -183,7 +185,7 @@ public static class BundleGenerator
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing {SpdxDocument.FileName}";
-            var sbom = SbomFiles.Write(staging.Directory, request, options, plan, sorted, digests, report);
+            var sbom = SbomFiles.Write(staging.Directory, request, settings, options, plan, sorted, digests, report);
             sumLines.Add(BundleFiles.SumLine(sbom.Sha256, SpdxDocument.FileName));
             staged.Add(sbom);
         }
@@ -237,23 +239,23 @@ public static class BundleGenerator
     /// first, so the checks see them), user and group names, the entrypoint. Every problem is
     /// reported before giving up.
     /// </summary>
-    private static void CheckAgainstRootfs(BundleRequest request, RuntimeSpec spec, RootfsPlan plan, RootfsTree tree, Action<Diagnostic> report)
+    private static void CheckAgainstRootfs(BundleRequest request, BundleSettings settings, RuntimeSpec spec, RootfsPlan plan, RootfsTree tree, Action<Diagnostic> report)
     {
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(request, diagnostics);
         if (plan.SharedLibraries is { } libraries)
         {
             var architectureLocation = reader.Locate(SurfaceNames.TargetArchitecture) ?? reader.Locate(TargetArchitecture.RuntimeIdentifierProperty) ?? reader.Locate(SurfaceNames.Sysroot);
-            var added = SharedLibraryCollector.AddTo(tree, libraries, TargetArchitecture.Read(reader), diagnostics, architectureLocation);
+            var added = SharedLibraryCollector.AddTo(tree, libraries, settings.Architecture.Value, diagnostics, architectureLocation);
             if (added.Count > 0)
             {
                 diagnostics.Add(Diagnostic.Info(Messages.SharedLibrariesAdded, null, added.Count, libraries.SysrootHostPath, string.Join(", ", added)));
             }
         }
 
-        AccountResolver.Resolve(reader, spec, tree);
-        RootfsRules.Check(reader, spec, tree);
-        PluginRootfs.Check(reader, tree);
+        AccountResolver.Resolve(reader, settings, spec, tree);
+        RootfsRules.Check(reader, settings, spec, tree);
+        PluginRootfs.Check(reader, settings, tree);
         foreach (var d in diagnostics.Items)
         {
             report(d);

@@ -10,8 +10,9 @@ public static partial class AnnotationStep
     /// <summary>The spec reserves this prefix for keys it defines; a project must not invent them.</summary>
     public const string ReservedPrefix = "org.opencontainers.";
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in reader.Items(SurfaceNames.Annotation))
         {

@@ -29,17 +29,21 @@ public static class CapabilityStep
         return upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper;
     }
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var granted = new List<string>();
         var ambient = new List<string>();
-        foreach (var item in reader.Items(SurfaceNames.Capability))
+        var items = reader.Items(SurfaceNames.Capability);
+        foreach (var item in items)
         {
             if (!TryCanonicalize(item.ItemSpec, out var name))
             {
                 reader.Diagnostics.Error(Messages.UnknownCapability, item.Location, item.ItemSpec, NearestName.Hint(WithPrefix(item.ItemSpec), All));
                 continue;
             }
+
+            context.Origins.Set(SpecPaths.Capability(name), Origin.Item(SurfaceNames.Capability, item));
 
             if (!granted.Contains(name))
             {
@@ -50,6 +54,12 @@ public static class CapabilityStep
             {
                 ambient.Add(name);
             }
+        }
+
+        // The ambient set as a whole points at the project's last capability item.
+        if (items.Count > 0)
+        {
+            context.Origins.Set(SpecPaths.Ambient, Origin.Item(SurfaceNames.Capability, items[^1]));
         }
 
         // Bounding, effective and permitted carry the same set. Inheritable and ambient stay

@@ -8,8 +8,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static class DeviceCgroupStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var rules = new List<DeviceCgroupRule> { new() { Allow = false, Access = "rwm" } };
         foreach (var (major, minor) in DeviceNumbers.AllowedByDefault)
         {

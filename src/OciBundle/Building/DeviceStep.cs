@@ -13,8 +13,9 @@ public static class DeviceStep
 {
     private const uint DefaultFileMode = 0b110_110_110; // 0666, what runc and Docker use
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var devices = new List<Device>();
         var rules = spec.Linux.Resources?.Devices ?? [];
         var duplicates = new DuplicateItems(reader, SurfaceNames.Device);

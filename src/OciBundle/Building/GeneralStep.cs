@@ -7,8 +7,9 @@ namespace OciBundle.Building;
 /// <summary>ociVersion and root.</summary>
 public static partial class GeneralStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var version = reader.String(SurfaceNames.SpecVersion) ?? RuntimeSpec.DefaultVersion;
         if (!SemanticVersion().IsMatch(version))
         {
@@ -16,6 +17,7 @@ public static partial class GeneralStep
         }
 
         spec.OciVersion = version;
+        context.Origins.Set(SpecPaths.OciVersion, Origin.Property(reader, SurfaceNames.SpecVersion));
         spec.Root = new Root { Path = "rootfs", Readonly = reader.Bool(SurfaceNames.RootfsReadonly, false) };
     }
 

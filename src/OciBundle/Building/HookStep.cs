@@ -14,8 +14,9 @@ public static class HookStep
     /// <summary>The stages as the spec spells them (JSON names).</summary>
     public static readonly IReadOnlyList<string> Stages = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"];
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var hooks = new Hooks();
         var any = false;
         foreach (var item in reader.Items(SurfaceNames.Hook))

@@ -12,8 +12,9 @@ public static class HostNamespacesStep
 {
     public static readonly IReadOnlyList<string> HostNetworkFiles = ["/etc/hosts", "/etc/resolv.conf"];
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var mode = reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() ?? "private";
         if (mode is not ("private" or "host"))
         {

@@ -9,8 +9,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static class HostnameStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var hostname = reader.String(SurfaceNames.Hostname);
         if (hostname is null && spec.Linux.Namespaces.Any(n => n.Type == "uts"))
         {
@@ -23,6 +24,11 @@ public static class HostnameStep
         }
 
         spec.Hostname = hostname;
+        if (hostname is not null)
+        {
+            // OciHostname is what the user changes, also when the bundle name gave the default.
+            context.Origins.Set(SpecPaths.Hostname, Origin.Property(reader, SurfaceNames.Hostname));
+        }
     }
 
     /// <summary>What sethostname(2) takes and resolvers expect: 1 to 64 bytes of letters, digits, '-', '.', '_'.</summary>

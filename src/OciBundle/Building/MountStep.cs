@@ -11,13 +11,15 @@ namespace OciBundle.Building;
 /// </summary>
 public static class MountStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var mounts = new List<Mount>();
         var duplicates = new DuplicateItems(reader, SurfaceNames.Mount);
         foreach (var item in reader.Items(SurfaceNames.Mount))
         {
             var destination = item.ItemSpec.Trim();
+            context.Origins.Set(SpecPaths.Mount(destination), Origin.Item(SurfaceNames.Mount, item));
             if (!destination.StartsWith('/'))
             {
                 reader.Diagnostics.Error(Messages.MountDestinationNotAbsolute, item.Location, destination);

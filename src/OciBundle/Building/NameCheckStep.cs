@@ -14,7 +14,9 @@ public static class NameCheckStep
 {
     private const string Prefix = "Oci";
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec) => Check(context.Reader);
+
+    public static void Check(RequestReader reader)
     {
         foreach (var element in reader.Request.ProjectElements)
         {

@@ -8,8 +8,9 @@ public static class NamespaceStep
 {
     public static readonly IReadOnlyList<string> Types = ["pid", "network", "ipc", "uts", "mount", "user", "cgroup", "time"];
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var namespaces = new List<Namespace>();
         var duplicates = new DuplicateItems(reader, SurfaceNames.Namespace);
         foreach (var item in reader.Items(SurfaceNames.Namespace))
@@ -22,6 +23,7 @@ public static class NamespaceStep
             }
 
             duplicates.Check(item, type);
+            context.Origins.Set(SpecPaths.Namespace(type), Origin.Item(SurfaceNames.Namespace, item));
 
             var path = item.Get("Path");
             if (path is not null && !path.StartsWith('/'))

@@ -6,10 +6,20 @@ namespace OciBundle.Building;
 /// <summary>linux.maskedPaths and linux.readonlyPaths from OciMaskedPath and OciReadonlyPath items.</summary>
 public static class PathListStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         spec.Linux.MaskedPaths = Read(reader, SurfaceNames.MaskedPath);
         spec.Linux.ReadonlyPaths = Read(reader, SurfaceNames.ReadonlyPath);
+
+        // The project's own first item: the defaults are not what the user wrote.
+        foreach (var (path, itemType) in new[] { (SpecPaths.MaskedPaths, SurfaceNames.MaskedPath), (SpecPaths.ReadonlyPaths, SurfaceNames.ReadonlyPath) })
+        {
+            if (reader.Items(itemType).FirstOrDefault(i => !i.IsDefault) is { } first)
+            {
+                context.Origins.Set(path, Origin.Item(itemType, first));
+            }
+        }
     }
 
     private static List<string>? Read(RequestReader reader, string itemType)

@@ -4,20 +4,42 @@ using OciBundle.Spec;
 namespace OciBundle.Building;
 
 /// <summary>
-/// OciPrivileged, garden's and Docker's "privileged": every capability, no masked or read-only
-/// paths, no seccomp, every device allowed, sysfs and cgroupfs writable. Runs after the steps it
-/// overrides, and says so with a warning.
+/// OciPrivileged, garden's and Docker's "privileged", as containerd's WithPrivileged: a
+/// composition of smaller options (every capability, no masked or read-only paths, no seccomp,
+/// every device allowed, sysfs and cgroupfs writable). Runs in the last phase, since it overrides
+/// what the steps before it wrote, and says so with a warning.
 /// </summary>
 public static class PrivilegedStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    /// <summary>What privileged is made of, each an option over the spec.</summary>
+    public static readonly IReadOnlyList<Action<RuntimeSpec>> Options =
+    [
+        WithAllCapabilities,
+        WithoutMaskedPaths,
+        WithoutReadonlyPaths,
+        WithoutSeccomp,
+        WithAllDevicesAllowed,
+        WithWritableSysfsAndCgroup,
+    ];
+
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        if (!reader.Bool(SurfaceNames.Privileged, false))
+        var privileged = context.Settings.Privileged;
+        if (!privileged.Value)
         {
             return;
         }
 
-        reader.Diagnostics.Warning(Messages.PrivilegedContainer, reader.Locate(SurfaceNames.Privileged));
+        context.Diagnostics.Warning(Messages.PrivilegedContainer, privileged.Origin.Location);
+        context.Origins.Set(SpecPaths.Privileged, privileged.Origin);
+        foreach (var option in Options)
+        {
+            option(spec);
+        }
+    }
+
+    /// <summary>Bounding, effective and permitted get every capability; inheritable and ambient stay as asked.</summary>
+    public static void WithAllCapabilities(RuntimeSpec spec) =>
         spec.Process.Capabilities = new Capabilities
         {
             Bounding = [.. CapabilityStep.All],
@@ -26,11 +48,21 @@ public static class PrivilegedStep
             Permitted = [.. CapabilityStep.All],
             Ambient = spec.Process.Capabilities?.Ambient,
         };
-        spec.Linux.MaskedPaths = null;
-        spec.Linux.ReadonlyPaths = null;
-        spec.Linux.Seccomp = null;
+
+    public static void WithoutMaskedPaths(RuntimeSpec spec) => spec.Linux.MaskedPaths = null;
+
+    public static void WithoutReadonlyPaths(RuntimeSpec spec) => spec.Linux.ReadonlyPaths = null;
+
+    public static void WithoutSeccomp(RuntimeSpec spec) => spec.Linux.Seccomp = null;
+
+    public static void WithAllDevicesAllowed(RuntimeSpec spec)
+    {
         spec.Linux.Resources ??= new Resources();
         spec.Linux.Resources.Devices = [new DeviceCgroupRule { Allow = true, Access = "rwm" }];
+    }
+
+    public static void WithWritableSysfsAndCgroup(RuntimeSpec spec)
+    {
         foreach (var mount in spec.Mounts.Where(m => m.Type is "sysfs" or "cgroup" && m.Options is not null))
         {
             mount.Options = mount.Options!.Select(o => o == "ro" ? "rw" : o).ToList();

@@ -8,15 +8,16 @@ public static class ProcessStep
 {
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var process = spec.Process;
-        var publish = PublishOutput.Read(reader);
+        var publish = context.Settings.Publish;
 
         // A base image's config gives the defaults; what the project says (its items, or the
         // .NET app's own entrypoint and folder) wins, and its entrypoint drops the image's Cmd,
         // as a Dockerfile ENTRYPOINT does.
-        var image = ImageDefaults(reader);
+        var image = ImageDefaults(reader, context.Settings.BaseImage.Image);
         List<string> entrypoint;
         var projectEntrypoint = true;
         if (reader.Items(SurfaceNames.Entrypoint).Count > 0)
@@ -37,6 +38,7 @@ public static class ProcessStep
             ? ReadArgs(reader, SurfaceNames.Args).ToList()
             : [.. image.Cmd];
         process.Args = [.. entrypoint, .. args];
+        context.Origins.Set(SpecPaths.Args, Origin.Property(reader, SurfaceNames.Entrypoint));
         process.Env = ReadEnvironment(reader, image?.Env ?? []);
         process.Cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/");
         process.User = ReadUser(reader, image?.User);
@@ -83,9 +85,9 @@ public static class ProcessStep
     /// The base image's config, its values checked (no NUL, a user in a form runc takes); null
     /// without a base image. Reading it is the first I/O of a build: small JSON, verified.
     /// </summary>
-    private static Images.ImageConfig? ImageDefaults(RequestReader reader)
+    private static Images.ImageConfig? ImageDefaults(RequestReader reader, Images.PlannedBaseImage? image)
     {
-        if (Images.ReadingBaseImage.Read(reader) is not { } image)
+        if (image is null)
         {
             return null;
         }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OciBundle.Diagnostics;
 using OciBundle.Rootfs;
@@ -21,8 +20,6 @@ public sealed class PublishOutput
 
     public const string DefaultAppDirectory = "/app";
 
-    private static readonly ConditionalWeakTable<RequestReader, PublishOutput> ReadCache = new();
-
     /// <summary>Normalised rootfs folder ("app"), or null when publish output is not included.</summary>
     public string? AppDirectory { get; private init; }
 
@@ -36,19 +33,8 @@ public sealed class PublishOutput
 
     public bool IsIncluded => AppDirectory is not null;
 
-    /// <summary>Reads once per build, so a bad value is reported once however many steps ask.</summary>
+    /// <summary>Read by the settings stage (<see cref="SettingsReader"/>), once per build; every other stage takes <see cref="BundleSettings.Publish"/>.</summary>
     public static PublishOutput Read(RequestReader reader)
-    {
-        if (!ReadCache.TryGetValue(reader, out var result))
-        {
-            result = ReadUncached(reader);
-            ReadCache.AddOrUpdate(reader, result);
-        }
-
-        return result;
-    }
-
-    private static PublishOutput ReadUncached(RequestReader reader)
     {
         if (!reader.Bool(SurfaceNames.IncludePublishOutput, false))
         {

@@ -9,8 +9,6 @@ namespace OciBundle.Building;
 /// </summary>
 public sealed class RequestReader(BundleRequest request, DiagnosticBag diagnostics)
 {
-    private readonly HashSet<string> _reportedBooleans = new(StringComparer.OrdinalIgnoreCase);
-
     public BundleRequest Request => request;
 
     public DiagnosticBag Diagnostics => diagnostics;
@@ -40,12 +38,8 @@ public sealed class RequestReader(BundleRequest request, DiagnosticBag diagnosti
             return result;
         }
 
-        // Several steps may read one switch (OciPrivileged); the user hears about it once.
-        if (_reportedBooleans.Add(name))
-        {
-            diagnostics.Error(Messages.InvalidBoolean, Locate(name), name, value);
-        }
-
+        // Each switch is read by one stage (the settings reader for the shared ones), so it is reported once.
+        diagnostics.Error(Messages.InvalidBoolean, Locate(name), name, value);
         return defaultValue;
     }
 

@@ -14,8 +14,9 @@ public static class RlimitStep
         "RLIMIT_RSS", "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK",
     ];
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var limits = new List<Rlimit>();
         var duplicates = new DuplicateItems(reader, SurfaceNames.Rlimit);
         foreach (var item in reader.Items(SurfaceNames.Rlimit))

@@ -8,8 +8,9 @@ public static class RootfsPropagationStep
 {
     public static readonly IReadOnlyList<string> Values = ["private", "shared", "slave", "unbindable"];
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var given = reader.String(SurfaceNames.RootfsPropagation);
         if (given is null)
         {

@@ -11,8 +11,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static class RootlessStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         if (!reader.Bool(SurfaceNames.Rootless, false))
         {
             return;

@@ -14,13 +14,13 @@ public static class SeccompStep
     public const string DefaultProfile = "default";
     public const string Unconfined = "unconfined";
 
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         spec.Linux.Seccomp = null;
 
-        // Read even when no filter is written, so a bad value is reported on every build.
-        var target = TargetArchitecture.Read(reader);
-        if (reader.Bool(SurfaceNames.Privileged, false))
+        var target = context.Settings.Architecture.Value;
+        if (context.Settings.Privileged.Value)
         {
             return;
         }

@@ -8,8 +8,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static class SecurityLabelStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         // reader.String refuses NUL (OCIB1019); empty means unset, so nothing empty is written.
         spec.Process.ApparmorProfile = reader.String(SurfaceNames.ApparmorProfile);
         spec.Process.SelinuxLabel = reader.String(SurfaceNames.SelinuxLabel);

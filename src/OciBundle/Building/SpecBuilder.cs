@@ -3,54 +3,66 @@ using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
+/// <summary>What a spec step gets: the settings read once, the request (for the groups not yet read into settings), and the origins it records.</summary>
+public sealed class SpecContext(RequestReader reader, BundleSettings settings, SpecOrigins origins)
+{
+    public RequestReader Reader => reader;
+
+    public BundleSettings Settings => settings;
+
+    public SpecOrigins Origins => origins;
+
+    public DiagnosticBag Diagnostics => reader.Diagnostics;
+}
+
+/// <summary>A built spec with where each part came from and the settings it was built from.</summary>
+public sealed record BuiltSpec(RuntimeSpec Spec, SpecOrigins Origins, BundleSettings Settings);
+
 /// <summary>
-/// Turns a request into a runtime spec: start from nothing, then apply one small step per
-/// concern, in order (the containerd spec-option style). Each step reads its own properties and
-/// items, reports malformed values, and leaves the rest of the spec alone.
+/// Turns settings into a runtime spec: start from nothing, then apply one small step per concern,
+/// phase by phase (the containerd spec-option style). A step sets its part of the spec and records
+/// where it came from; the phases' order is what a step may rely on (a later phase sees, and may
+/// extend or override, what an earlier one wrote).
 /// </summary>
 public static class SpecBuilder
 {
-    public delegate void Step(RequestReader reader, RuntimeSpec spec);
+    public delegate void Step(SpecContext context, RuntimeSpec spec);
 
-    public static readonly IReadOnlyList<Step> Steps =
+    /// <summary>A named group of steps; phases run in order, and so do the steps inside one.</summary>
+    public sealed record Phase(string Name, IReadOnlyList<Step> Steps);
+
+    public static readonly IReadOnlyList<Phase> Phases =
     [
-        NameCheckStep.Apply,
-        GeneralStep.Apply,
-        ProcessStep.Apply,
-        RlimitStep.Apply,
-        CapabilityStep.Apply,
-        SeccompStep.Apply, // reads the capabilities CapabilityStep granted
-        NamespaceStep.Apply,
-        MountStep.Apply,
-        PathListStep.Apply,
-        DeviceCgroupStep.Apply,
-        DeviceStep.Apply,
-        HostNamespacesStep.Apply,
-        UserNamespaceStep.Apply,
-        RootlessStep.Apply,
-        HostnameStep.Apply,
-        MemoryStep.Apply,
-        CpuStep.Apply,
-        PidsStep.Apply,
-        BlockIOStep.Apply,
-        SysctlStep.Apply,
-        RootfsPropagationStep.Apply,
-        SecurityLabelStep.Apply,
-        AnnotationStep.Apply,
-        HookStep.Apply,
-        PluginStep.Apply, // after the mount, network and propagation steps whose output it extends
-        PrivilegedStep.Apply, // last: it overrides what the steps before it wrote
+        new("names", [NameCheckStep.Apply]),
+        new("process", [GeneralStep.Apply, ProcessStep.Apply, RlimitStep.Apply, CapabilityStep.Apply]),
+        new("seccomp (reads the granted capabilities)", [SeccompStep.Apply]),
+        new("namespaces and mounts", [NamespaceStep.Apply, MountStep.Apply, PathListStep.Apply, DeviceCgroupStep.Apply, DeviceStep.Apply, HostNamespacesStep.Apply, UserNamespaceStep.Apply, RootlessStep.Apply]),
+        new("hostname (needs the uts namespace)", [HostnameStep.Apply]),
+        new("resources (beside the device cgroup)", [ResourcesStep.Apply]),
+        new("kernel and labels", [SysctlStep.Apply, RootfsPropagationStep.Apply, SecurityLabelStep.Apply, AnnotationStep.Apply, HookStep.Apply]),
+        new("plugin (extends mounts, network and propagation)", [PluginStep.Apply]),
+        new("privileged (overrides what the others wrote)", [PrivilegedStep.Apply]),
     ];
 
-    public static RuntimeSpec Build(BundleRequest request, DiagnosticBag diagnostics)
+    /// <summary>The steps of <see cref="Phases"/> in the order they run.</summary>
+    public static IEnumerable<Step> Steps => Phases.SelectMany(p => p.Steps);
+
+    /// <summary>Reads the settings and builds the spec; for callers that need only the spec.</summary>
+    public static RuntimeSpec Build(BundleRequest request, DiagnosticBag diagnostics) =>
+        Build(new RequestReader(request, diagnostics)).Spec;
+
+    /// <summary>The settings stage, then the spec steps.</summary>
+    public static BuiltSpec Build(RequestReader reader) => Build(reader, SettingsReader.Read(reader));
+
+    public static BuiltSpec Build(RequestReader reader, BundleSettings settings)
     {
-        var reader = new RequestReader(request, diagnostics);
+        var context = new SpecContext(reader, settings, new SpecOrigins());
         var spec = new RuntimeSpec();
         foreach (var step in Steps)
         {
-            step(reader, spec);
+            step(context, spec);
         }
 
-        return spec;
+        return new BuiltSpec(spec, context.Origins, settings);
     }
 }

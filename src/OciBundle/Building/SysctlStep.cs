@@ -11,8 +11,9 @@ namespace OciBundle.Building;
 /// </summary>
 public static partial class SysctlStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var sysctl = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in reader.Items(SurfaceNames.Sysctl))
         {
@@ -23,6 +24,7 @@ public static partial class SysctlStep
                 continue;
             }
 
+            context.Origins.Set(SpecPaths.Sysctl(Normalize(key)), Origin.Item(SurfaceNames.Sysctl, item));
             var value = item.Get("Value");
             if (value is null)
             {

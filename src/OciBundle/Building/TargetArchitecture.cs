@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using OciBundle.Diagnostics;
 
@@ -37,9 +36,6 @@ public sealed record TargetArchitecture(string Name, IReadOnlyList<string> Secco
         ["armv7l"] = Arm,
     };
 
-    // A build reads the value once, so a bad value is reported once however many steps ask.
-    private static readonly ConditionalWeakTable<RequestReader, TargetArchitecture> ReadCache = new();
-
     /// <summary>The seccomp architecture the kernel reports for the target's own system calls.</summary>
     public string NativeSeccompArchitecture => SeccompArchitectures[0];
 
@@ -72,52 +68,19 @@ public sealed record TargetArchitecture(string Name, IReadOnlyList<string> Secco
         TryParse(host.ToString(), out var architecture) ? architecture : Amd64;
 
     /// <summary>
-    /// OciTargetArchitecture, else the architecture of RuntimeIdentifier, else the build
-    /// machine's. A bad value is reported (OCIB1040, OCIB1044) and the next source is used, so
-    /// later steps still get an architecture.
+    /// The variant an OCI image platform gives this architecture (arm64: v8; arm: v7, or v6 and v5
+    /// when <paramref name="writtenName"/> says armv6, armel or armv5; others none), as image
+    /// indexes and configs write it, so reading and writing images agree.
     /// </summary>
-    public static TargetArchitecture Read(RequestReader reader)
+    public string? PlatformVariant(string? writtenName = null)
     {
-        if (ReadCache.TryGetValue(reader, out var cached))
+        if (this == Arm)
         {
-            return cached;
+            var text = (writtenName ?? "").Trim().ToLowerInvariant();
+            return text is "armv6" or "armel" ? "v6" : text == "armv5" ? "v5" : "v7";
         }
 
-        var result = ReadUncached(reader);
-        ReadCache.AddOrUpdate(reader, result);
-        return result;
-    }
-
-    private static TargetArchitecture ReadUncached(RequestReader reader)
-    {
-        var text = reader.String(SurfaceNames.TargetArchitecture);
-        if (text is not null)
-        {
-            if (TryParse(text, out var given))
-            {
-                return given;
-            }
-
-            reader.Diagnostics.Error(Messages.UnknownTargetArchitecture, reader.Locate(SurfaceNames.TargetArchitecture), text, AcceptedNames);
-        }
-
-        var runtimeIdentifier = reader.String(RuntimeIdentifierProperty);
-        if (runtimeIdentifier is not null)
-        {
-            if (TryFromRuntimeIdentifier(runtimeIdentifier, out var fromRid))
-            {
-                return fromRid;
-            }
-
-            // Only when OciTargetArchitecture does not settle it: a RID we cannot read would
-            // otherwise give a seccomp filter for the wrong machine without a word.
-            if (text is null)
-            {
-                reader.Diagnostics.Error(Messages.UnknownRuntimeIdentifierArchitecture, reader.Locate(RuntimeIdentifierProperty), runtimeIdentifier, AcceptedNames);
-            }
-        }
-
-        return FromHost(RuntimeInformation.OSArchitecture);
+        return this == Arm64 ? "v8" : null;
     }
 
     /// <summary>MSBuild's RuntimeIdentifier, passed to the task; not one of our own names, so not in SurfaceNames.</summary>

@@ -9,12 +9,23 @@ namespace OciBundle.Building;
 /// </summary>
 public static class UserNamespaceStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
+        var reader = context.Reader;
         var uids = ReadMappings(reader, SurfaceNames.UidMapping);
         var gids = ReadMappings(reader, SurfaceNames.GidMapping);
         spec.Linux.UidMappings = uids.Count > 0 ? uids : null;
         spec.Linux.GidMappings = gids.Count > 0 ? gids : null;
+        foreach (var (path, itemType) in new[] { (SpecPaths.UidMappings, SurfaceNames.UidMapping), (SpecPaths.GidMappings, SurfaceNames.GidMapping) })
+        {
+            var items = reader.Items(itemType);
+            if (items.Count > 0)
+            {
+                context.Origins.Set(path, Origin.Item(itemType, items[0]));
+            }
+        }
+
+        context.Origins.Set(SpecPaths.UserNamespaceSwitch, Origin.Property(reader, SurfaceNames.UserNamespace));
         if (reader.Bool(SurfaceNames.UserNamespace, false) && !spec.Linux.Namespaces.Any(n => n.Type == "user"))
         {
             spec.Linux.Namespaces.Add(new Namespace { Type = "user" });

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Images.Sources;
@@ -24,49 +23,29 @@ public sealed class PlannedBaseImage
 }
 
 /// <summary>
-/// Reads OciBaseImage (ContainerBaseImage when it is unset) once per request: the reference is
-/// parsed and checked without I/O (OCIB1100–OCIB1103), then the image is resolved for the target
-/// platform (OCIB31xx). Both the process defaults (ProcessStep) and the rootfs plan ask; the
-/// first asks, the others get the same answer and no second report.
+/// Reads OciBaseImage (ContainerBaseImage when it is unset) for the settings stage, once per
+/// build: the reference is parsed and checked without I/O (OCIB1100–OCIB1103), then the image is
+/// resolved for the target platform (OCIB31xx). The process defaults (ProcessStep), the rootfs
+/// plan and the rootfs checks all take the one answer from <see cref="BundleSettings.BaseImage"/>.
 /// </summary>
 public static class ReadingBaseImage
 {
-    /// <summary>The .NET SDK's name, read when OciBaseImage is unset; not one of ours, so not in SurfaceNames.</summary>
-
-    private static readonly ConditionalWeakTable<BundleRequest, State> Cache = new();
-
-    /// <summary>The parsed reference, or null when none is set or it is wrong (reported).</summary>
-    public static ImageReference? ReadReference(RequestReader reader) => Get(reader).Reference;
-
-    /// <summary>The resolved image, or null when none is set or it cannot be read (reported, at the property's element).</summary>
-    public static PlannedBaseImage? Read(RequestReader reader)
+    /// <summary>The parsed reference (null when none is set or it is wrong, reported) and the resolved image (null when it cannot be read, reported at the property's element).</summary>
+    public static BaseImageSettings Read(RequestReader reader, TargetArchitecture architecture, string? architectureText)
     {
-        var state = Get(reader);
-        if (state.Reference is { } reference && !state.Resolved)
+        if (ReadReference(reader) is not { } reference)
         {
-            state.Resolved = true;
-            state.Image = Resolve(reader, reference);
+            return BaseImageSettings.None;
         }
 
-        return state.Image;
+        return new BaseImageSettings(reference, Resolve(reader, reference, architecture, architectureText));
     }
 
     /// <summary>Where the reference was written, for errors.</summary>
-    public static SourceLocation? Locate(RequestReader reader) =>
-        ReadReference(reader) is { } reference ? reader.Locate(reference.Property) : reader.Locate(SurfaceNames.BaseImage);
+    public static SourceLocation? Locate(RequestReader reader, BaseImageSettings baseImage) =>
+        baseImage.Reference is { } reference ? reader.Locate(reference.Property) : reader.Locate(SurfaceNames.BaseImage);
 
-    private static State Get(RequestReader reader)
-    {
-        if (!Cache.TryGetValue(reader.Request, out var state))
-        {
-            state = new State { Reference = ReadReferenceUncached(reader) };
-            Cache.AddOrUpdate(reader.Request, state);
-        }
-
-        return state;
-    }
-
-    private static ImageReference? ReadReferenceUncached(RequestReader reader)
+    private static ImageReference? ReadReference(RequestReader reader)
     {
         var property = reader.String(SurfaceNames.BaseImage) is not null ? SurfaceNames.BaseImage : ForeignNames.ContainerBaseImage;
         if (reader.String(property) is not { } text)
@@ -113,10 +92,9 @@ public static class ReadingBaseImage
         return reference;
     }
 
-    private static PlannedBaseImage? Resolve(RequestReader reader, ImageReference reference)
+    private static PlannedBaseImage? Resolve(RequestReader reader, ImageReference reference, TargetArchitecture architecture, string? architectureText)
     {
-        var architecture = TargetArchitecture.Read(reader);
-        var platform = ImagePlatform.For(architecture, reader.String(SurfaceNames.TargetArchitecture) ?? reader.String(TargetArchitecture.RuntimeIdentifierProperty));
+        var platform = ImagePlatform.For(architecture, architectureText);
         try
         {
             IImageSource source = reference.Transport == ImageTransport.DockerArchive ? DockerArchiveSource.Open(reference) : OciLayoutSource.Open(reference);
@@ -128,14 +106,5 @@ public static class ReadingBaseImage
             reader.Diagnostics.Add(e.Diagnostic with { Location = reader.Locate(reference.Property) });
             return null;
         }
-    }
-
-    private sealed class State
-    {
-        public ImageReference? Reference { get; init; }
-
-        public bool Resolved { get; set; }
-
-        public PlannedBaseImage? Image { get; set; }
     }
 }

@@ -37,7 +37,7 @@ public sealed record BundleOptions(
         _ => "rootfs",
     };
 
-    public static BundleOptions? Read(RequestReader reader)
+    public static BundleOptions? Read(RequestReader reader, BundleSettings settings)
     {
         var diagnostics = reader.Diagnostics;
         var request = reader.Request;
@@ -101,7 +101,7 @@ public sealed record BundleOptions(
         }
 
         var stamp = request.Get(StampFileProperty) is { } s ? Path.GetFullPath(s, request.ProjectDirectory) : null;
-        var bundleFormat = BundleFormats.Read(reader, report: true) ?? BundleFormat.Runc;
+        var bundleFormat = settings.Formats.Value ?? BundleFormat.Runc;
         var sbom = SbomFormats.Read(reader);
         return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat, sbom);
     }

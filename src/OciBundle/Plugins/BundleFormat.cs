@@ -18,9 +18,10 @@ public static class BundleFormats
     /// <summary>
     /// The formats of OciBundleFormat, a ';'-list of Runc, DockerPlugin, Image (any case; Both is
     /// Runc;DockerPlugin); Runc when not set. Null when an entry is unknown or the list is empty
-    /// (reported only when <paramref name="report"/>, once per unknown entry).
+    /// (reported once per unknown entry). Read by the settings stage only: others take
+    /// <see cref="BundleSettings.Formats"/>.
     /// </summary>
-    public static BundleFormat? Read(RequestReader reader, bool report)
+    public static BundleFormat? Read(RequestReader reader)
     {
         var text = reader.String(SurfaceNames.BundleFormat);
         if (text is null)
@@ -47,19 +48,13 @@ public static class BundleFormats
             }
 
             bad = true;
-            if (report)
-            {
-                reader.Diagnostics.Error(Messages.UnknownBundleFormat, reader.Locate(SurfaceNames.BundleFormat), part);
-            }
+            reader.Diagnostics.Error(Messages.UnknownBundleFormat, reader.Locate(SurfaceNames.BundleFormat), part);
         }
 
         if (result == 0 && !bad)
         {
             bad = true; // ";" alone: a list that names nothing
-            if (report)
-            {
-                reader.Diagnostics.Error(Messages.UnknownBundleFormat, reader.Locate(SurfaceNames.BundleFormat), text);
-            }
+            reader.Diagnostics.Error(Messages.UnknownBundleFormat, reader.Locate(SurfaceNames.BundleFormat), text);
         }
 
         return bad ? null : result;

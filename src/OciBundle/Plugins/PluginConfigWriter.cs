@@ -15,7 +15,7 @@ public static class PluginConfigWriter
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Write(RequestReader reader, RuntimeSpec spec)
+    public static byte[] Write(RequestReader reader, BundleSettings settings, RuntimeSpec spec)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -34,7 +34,7 @@ public static class PluginConfigWriter
             json.WriteString("Type", NetworkType(reader));
             json.WriteEndObject();
             json.WriteBoolean("PidHost", reader.Bool(SurfaceNames.HostPid, false));
-            json.WriteString("PropagatedMount", PluginStep.PropagatedMount(reader, report: false) ?? "");
+            json.WriteString("PropagatedMount", settings.Plugin?.PropagatedMount?.Value ?? "");
             json.WriteStartObject("User"); // Docker ignores it; plugins run as root
             json.WriteEndObject();
             json.WriteString("WorkDir", reader.String(SurfaceNames.WorkingDirectory) ?? (spec.Process.Cwd == "/" ? "" : spec.Process.Cwd));

@@ -8,9 +8,9 @@ namespace OciBundle.Plugins;
 public static class PluginRootfs
 {
     /// <summary>The propagated mount is bound from the rootfs's own folder, so that folder must exist: add it as a mount point.</summary>
-    public static void AddMountPoints(RequestReader reader, RootfsTree tree)
+    public static void AddMountPoints(BundleSettings settings, RootfsTree tree)
     {
-        if (PluginMode.IsPlugin(reader) && PluginStep.PropagatedMount(reader, report: false) is { } propagated)
+        if (settings.Plugin?.PropagatedMount?.Value is { } propagated)
         {
             tree.EnsureDirectory(propagated.Trim('/'), $"propagated mount {propagated}");
         }
@@ -20,9 +20,9 @@ public static class PluginRootfs
     /// Docker mounts the socket folder at /run/docker/plugins and waits for the socket there; the
     /// folder is the plugin author's to provide (and to choose the mode of), so it is checked, not added.
     /// </summary>
-    public static void Check(RequestReader reader, RootfsTree tree)
+    public static void Check(RequestReader reader, BundleSettings settings, RootfsTree tree)
     {
-        if (PluginMode.IsPlugin(reader) && !tree.ResolveDirectory(PluginVocabulary.RuntimeDestination.TrimStart('/')))
+        if (settings.IsPlugin && !tree.ResolveDirectory(PluginVocabulary.RuntimeDestination.TrimStart('/')))
         {
             reader.Diagnostics.Error(Messages.PluginRuntimeFolderMissing, reader.Locate(SurfaceNames.PluginConfig));
         }

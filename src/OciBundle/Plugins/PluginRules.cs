@@ -12,9 +12,9 @@ namespace OciBundle.Plugins;
 /// </summary>
 public static partial class PluginRules
 {
-    public static void Check(RuntimeSpec spec, RequestReader reader)
+    public static void Check(RuntimeSpec spec, RequestReader reader, BundleSettings bundle)
     {
-        if (!PluginMode.IsPlugin(reader))
+        if (!bundle.IsPlugin)
         {
             return;
         }
@@ -24,7 +24,7 @@ public static partial class PluginRules
         var settings = Settings(reader).ToList();
         CheckSettable(reader, settings);
         CheckNames(reader, settings);
-        if (BundleFormats.Read(reader, report: false) is { } format && format.HasFlag(BundleFormat.DockerPlugin))
+        if (bundle.Formats.Value is { } format && format.HasFlag(BundleFormat.DockerPlugin))
         {
             CheckDefaultCapabilities(spec, reader);
         }

@@ -13,9 +13,10 @@ namespace OciBundle.Plugins;
 /// </summary>
 public static class PluginStep
 {
-    public static void Apply(RequestReader reader, RuntimeSpec spec)
+    public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        if (!PluginMode.IsPlugin(reader))
+        var reader = context.Reader;
+        if (context.Settings.Plugin is not { } plugin)
         {
             return;
         }
@@ -26,7 +27,7 @@ public static class PluginStep
         {
             Destination = PluginVocabulary.RuntimeDestination,
             Type = "bind",
-            Source = RuntimeSource(reader, report: true),
+            Source = plugin.RuntimeSource,
             Options = ["rbind", "rshared"],
         });
 
@@ -36,7 +37,7 @@ public static class PluginStep
             HostNamespacesStep.BindHostNetworkFiles(spec);
         }
 
-        if (PropagatedMount(reader, report: true) is { } propagated)
+        if (plugin.PropagatedMount?.Value is { } propagated)
         {
             // Docker binds a host folder over rootfs/<propagatedMount> and makes it rshared; a
             // runc bundle binds the rootfs's own folder (a source relative to the bundle), so
@@ -52,45 +53,5 @@ public static class PluginStep
             // Docker writes rshared, which runc takes but the runtime-spec schema refuses.
             spec.Linux.RootfsPropagation = "shared";
         }
-    }
-
-    /// <summary>OciPluginRuntimeSource, by default /run/docker/plugins/NAME (Docker uses the plugin's id).</summary>
-    public static string RuntimeSource(RequestReader reader, bool report)
-    {
-        var source = reader.String(SurfaceNames.PluginRuntimeSource);
-        if (source is null)
-        {
-            return $"{PluginVocabulary.RuntimeDestination}/{reader.String(SurfaceNames.BundleName) ?? "plugin"}";
-        }
-
-        if (report && !source.StartsWith('/'))
-        {
-            reader.Diagnostics.Error(Messages.PluginRuntimeSourceNotAbsolute, reader.Locate(SurfaceNames.PluginRuntimeSource), source);
-        }
-
-        return source;
-    }
-
-    /// <summary>OciPropagatedMount (read by several steps, reported by one) without a trailing '/', or null when not set or invalid (OCIB4019).</summary>
-    public static string? PropagatedMount(RequestReader reader, bool report)
-    {
-        var path = reader.String(SurfaceNames.PropagatedMount);
-        if (path is null)
-        {
-            return null;
-        }
-
-        if (!path.StartsWith('/'))
-        {
-            if (report)
-            {
-                reader.Diagnostics.Error(Messages.PropagatedMountNotAbsolute, reader.Locate(SurfaceNames.PropagatedMount), path);
-            }
-
-            return null;
-        }
-
-        var trimmed = path.TrimEnd('/');
-        return trimmed.Length > 0 ? trimmed : null;
     }
 }

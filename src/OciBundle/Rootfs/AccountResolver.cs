@@ -11,7 +11,7 @@ namespace OciBundle.Rootfs;
 /// </summary>
 public static class AccountResolver
 {
-    public static void Resolve(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    public static void Resolve(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         var users = new Lazy<Dictionary<string, (uint Uid, uint Gid)>?>(() => ReadPasswd(tree));
         var groups = new Lazy<Dictionary<string, uint>?>(() => ReadGroup(tree));
@@ -19,8 +19,8 @@ public static class AccountResolver
         // OciUser, else the base image's User: a name there means what the image's /etc/passwd says.
         // Messages name the image's User as such, and point at the base image's element.
         var ownUser = reader.String(SurfaceNames.User);
-        var imageReference = ownUser is null ? Images.ReadingBaseImage.ReadReference(reader) : null;
-        var userText = ownUser ?? (imageReference is null ? null : Images.ReadingBaseImage.Read(reader)?.Config.User);
+        var imageReference = ownUser is null ? settings.BaseImage.Reference : null;
+        var userText = ownUser ?? (imageReference is null ? null : settings.BaseImage.Image?.Config.User);
         var (property, shown) = ownUser is not null || imageReference is null
             ? (SurfaceNames.User, SurfaceNames.User)
             : (imageReference.Property, $"The image config's User ({imageReference.Property} {imageReference.Text})");

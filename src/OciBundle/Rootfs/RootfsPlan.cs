@@ -45,19 +45,18 @@ public sealed class RootfsPlan
     /// <summary>A host file or folder to place at <see cref="TargetPath"/>; null Mode/Uid/Gid keep what the host says (and 0 for owners).</summary>
     public sealed record PlannedFile(string HostPath, string TargetPath, int? Mode, int Uid, int Gid, string Origin);
 
-    public static RootfsPlan Read(RequestReader reader)
+    public static RootfsPlan Read(RequestReader reader, BundleSettings settings)
     {
         var diagnostics = reader.Diagnostics;
         var (baseValue, baseHost) = ReadBase(reader);
-        var baseImage = ReadingBaseImage.ReadReference(reader);
         return new RootfsPlan
         {
-            BaseImage = baseImage,
-            PlannedBaseImage = baseImage is null ? null : ReadingBaseImage.Read(reader),
+            BaseImage = settings.BaseImage.Reference,
+            PlannedBaseImage = settings.BaseImage.Image,
             BaseRootfs = baseValue,
             BaseRootfsHostPath = baseHost,
             BaseRootfsMaxSize = ReadBaseMaxSize(reader),
-            PublishFiles = PublishOutput.Read(reader).Files,
+            PublishFiles = settings.Publish.Files,
             SharedLibraries = SharedLibraryPlan.Read(reader),
             Directories = ReadDirectories(reader),
             Files = ReadFiles(reader),

@@ -14,7 +14,7 @@ public static class SbomFiles
     public static readonly string ToolVersion =
         (typeof(SbomFiles).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
-    public static BundleOutputFile Write(string staging, RequestReader request, BundleOptions options, RootfsPlan plan, IReadOnlyList<RootfsEntry> sorted, ContentDigests digests, Action<Diagnostic> report)
+    public static BundleOutputFile Write(string staging, RequestReader request, BundleSettings settings, BundleOptions options, RootfsPlan plan, IReadOnlyList<RootfsEntry> sorted, ContentDigests digests, Action<Diagnostic> report)
     {
         var input = new SbomInput(
             request.String(SurfaceNames.BundleName) ?? "bundle",
@@ -25,7 +25,7 @@ public static class SbomFiles
             ToolVersion,
             sorted,
             digests,
-            PublishOutput.Read(request).AppDirectory,
+            settings.Publish.AppDirectory,
             plan.SharedLibraries?.SysrootHostPath);
         var document = SbomBuilder.Build(input, (what, why) => report(Diagnostic.Warning(Messages.SbomInputUnreadable, null, what, why.TrimEnd('.'))));
         var bytes = document.ToJson();

@@ -20,21 +20,21 @@ public static class RootfsRules
     private static readonly string[] DotnetInstallFolders = ["/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet"];
 
     /// <summary>Where OciBaseImage (or ContainerBaseImage) was written: the program came from that image.</summary>
-    private static SourceLocation? BaseImageLocation(RequestReader reader) =>
-        Images.ReadingBaseImage.ReadReference(reader) is null ? null : Images.ReadingBaseImage.Locate(reader);
+    private static SourceLocation? BaseImageLocation(RequestReader reader, BundleSettings settings) =>
+        settings.BaseImage.Reference is null ? null : Images.ReadingBaseImage.Locate(reader, settings.BaseImage);
 
-    public static void Check(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    public static void Check(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         // One error that names the fix beats "dotnet not found" from the entrypoint check.
-        if (CheckDotnetRuntime(reader, spec, tree) || spec.Process.Args.FirstOrDefault() is not "dotnet")
+        if (CheckDotnetRuntime(reader, settings, spec, tree) || spec.Process.Args.FirstOrDefault() is not "dotnet")
         {
-            CheckEntrypoint(reader, spec, tree);
+            CheckEntrypoint(reader, settings.Architecture.Value, spec, tree);
         }
 
         CheckWorkingDirectory(reader, spec, tree);
         if (!reader.Diagnostics.HasErrors)
         {
-            CheckStartPrograms(reader, spec, tree);
+            CheckStartPrograms(reader, settings, spec, tree);
         }
     }
 
@@ -44,11 +44,11 @@ public static class RootfsRules
     /// its DT_NEEDED libraries. A base rootfs with the .NET runtime's files but no loader or libc
     /// passes every other check and fails in runc with "no such file or directory" (OCIB3064).
     /// </summary>
-    private static void CheckStartPrograms(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    private static void CheckStartPrograms(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         // Only for a framework-dependent app, where a base rootfs is meant to start it: other
         // rootfs may hold programs that are never run, or run on a loader found at run time.
-        if (!PublishOutput.Read(reader).IsFrameworkDependent)
+        if (!settings.Publish.IsFrameworkDependent)
         {
             return;
         }
@@ -64,8 +64,8 @@ public static class RootfsRules
             programs.Add((dotnetPath, dotnet));
         }
 
-        var architecture = TargetArchitecture.Read(reader);
-        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader);
+        var architecture = settings.Architecture.Value;
+        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader, settings);
         foreach (var (path, entry) in programs)
         {
             if (entry.SourcePath is null || ReadElf(entry) is not { } elf || elf.Machine != architecture.ElfMachine)
@@ -138,9 +138,9 @@ public static class RootfsRules
     /// where a .NET runtime is installed: 'dotnet' on PATH, under $DOTNET_ROOT, or in the
     /// apphost's default folders. False after reporting OCIB3050 when the rootfs has none.
     /// </summary>
-    private static bool CheckDotnetRuntime(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    private static bool CheckDotnetRuntime(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
-        var publish = PublishOutput.Read(reader);
+        var publish = settings.Publish;
         if (!publish.IsFrameworkDependent)
         {
             return true;
@@ -153,12 +153,12 @@ public static class RootfsRules
             return true;
         }
 
-        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader);
+        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader, settings);
         reader.Diagnostics.Error(Messages.DotnetRuntimeMissing, location, reader.String(PublishOutput.AssemblyNameProperty) ?? "the app");
         return false;
     }
 
-    private static void CheckEntrypoint(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    private static void CheckEntrypoint(RequestReader reader, TargetArchitecture architecture, RuntimeSpec spec, RootfsTree tree)
     {
         if (spec.Process.Args.Count == 0)
         {
@@ -182,7 +182,6 @@ public static class RootfsRules
         }
 
         var head = ReadHead(entry);
-        var architecture = TargetArchitecture.Read(reader);
         if (ElfReader.TryReadMachine(head, out var machine))
         {
             CheckMachine(reader, location, program, machine, architecture);

@@ -6,48 +6,60 @@ namespace OciBundle.Validation;
 
 /// <summary>
 /// Rules over the assembled spec (OCIB2xxx), one method per concern, each reporting what is wrong
-/// and pointing at the property or item the user can change.
+/// and pointing at the property or item the user can change. Pure checks of the spec and its
+/// origins (runc's validator style): where a value came from is what the steps recorded, never
+/// the request read again.
 /// </summary>
 public static class SpecRules
 {
-    public static void Check(RuntimeSpec spec, RequestReader reader)
+    public delegate void Rule(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics);
+
+    /// <summary>The rules, in the order they report.</summary>
+    public static readonly IReadOnlyList<Rule> Rules =
+    [
+        CheckArgs,
+        CheckHostname,
+        CheckUserNamespace,
+        CheckMemory,
+        CheckSysctls,
+        CheckNamespaceSupport,
+        CheckPathsNeedMountNamespace,
+        CheckMountsIntoProc,
+        CheckAmbientCapabilities,
+        SpecVersionRules.Check,
+        WarnAboutRiskyChoices,
+    ];
+
+    public static void Check(BuiltSpec built, DiagnosticBag diagnostics)
     {
-        CheckArgs(spec, reader);
-        CheckHostname(spec, reader);
-        CheckUserNamespace(spec, reader);
-        CheckMemory(spec, reader);
-        CheckSysctls(spec, reader);
-        CheckNamespaceSupport(spec, reader);
-        CheckPathsNeedMountNamespace(spec, reader);
-        CheckMountsIntoProc(spec, reader);
-        CheckAmbientCapabilities(spec, reader);
-        SpecVersionRules.Check(spec, reader);
-        WarnAboutRiskyChoices(spec, reader);
+        foreach (var rule in Rules)
+        {
+            rule(built.Spec, built.Origins, diagnostics);
+        }
     }
 
     /// <summary>runc 1.1 (Debian 12's, and many hosts') refuses the time namespace outright.</summary>
-    private static void CheckNamespaceSupport(RuntimeSpec spec, RequestReader reader)
+    private static void CheckNamespaceSupport(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         if (spec.Linux.Namespaces.Any(n => n.Type == "time"))
         {
-            var item = reader.Items(SurfaceNames.Namespace).LastOrDefault(i => i.ItemSpec.Trim().Equals("time", StringComparison.OrdinalIgnoreCase));
-            reader.Diagnostics.Error(Messages.TimeNamespaceUnsupported, item?.Location);
+            diagnostics.Error(Messages.TimeNamespaceUnsupported, origins.Of(SpecPaths.Namespace("time"))?.Location);
         }
     }
 
     /// <summary>Masking and read-only remounts happen in the container's mount namespace; without one they would hit the host.</summary>
-    private static void CheckPathsNeedMountNamespace(RuntimeSpec spec, RequestReader reader)
+    private static void CheckPathsNeedMountNamespace(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         if (spec.Linux.Namespaces.Any(n => n.Type == "mount"))
         {
             return;
         }
 
-        foreach (var (paths, itemType) in new[] { (spec.Linux.MaskedPaths, SurfaceNames.MaskedPath), (spec.Linux.ReadonlyPaths, SurfaceNames.ReadonlyPath) })
+        foreach (var (paths, path, itemType) in new[] { (spec.Linux.MaskedPaths, SpecPaths.MaskedPaths, SurfaceNames.MaskedPath), (spec.Linux.ReadonlyPaths, SpecPaths.ReadonlyPaths, SurfaceNames.ReadonlyPath) })
         {
             if (paths is { Count: > 0 })
             {
-                reader.Diagnostics.Error(Messages.PathsWithoutMountNamespace, reader.Items(itemType).FirstOrDefault(i => !i.IsDefault)?.Location, itemType);
+                diagnostics.Error(Messages.PathsWithoutMountNamespace, origins.Of(path)?.Location, itemType);
             }
         }
     }
@@ -59,63 +71,60 @@ public static class SpecRules
         "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
     ];
 
-    private static void CheckMountsIntoProc(RuntimeSpec spec, RequestReader reader)
+    private static void CheckMountsIntoProc(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         foreach (var mount in spec.Mounts.Where(m => m.Destination.StartsWith("/proc/", StringComparison.Ordinal) && m.Type != "proc"))
         {
             if (!ProcBindTargets.Contains(mount.Destination.TrimEnd('/')))
             {
-                var item = reader.Items(SurfaceNames.Mount).LastOrDefault(i => i.ItemSpec.Trim() == mount.Destination);
-                reader.Diagnostics.Error(Messages.MountIntoProc, item?.Location, mount.Destination, string.Join(", ", ProcBindTargets));
+                diagnostics.Error(Messages.MountIntoProc, origins.Of(SpecPaths.Mount(mount.Destination))?.Location, mount.Destination, string.Join(", ", ProcBindTargets));
             }
         }
     }
 
     /// <summary>The kernel keeps an ambient capability only while it is permitted and inheritable.</summary>
-    public static void CheckAmbientCapabilities(RuntimeSpec spec, RequestReader reader)
+    public static void CheckAmbientCapabilities(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         var caps = spec.Process.Capabilities;
         foreach (var name in caps?.Ambient ?? [])
         {
             if (!caps!.Permitted.Contains(name) || !(caps.Inheritable?.Contains(name) ?? false))
             {
-                reader.Diagnostics.Error(Messages.AmbientNotPermitted, reader.Items(SurfaceNames.Capability).LastOrDefault()?.Location, name);
+                diagnostics.Error(Messages.AmbientNotPermitted, origins.Of(SpecPaths.Ambient)?.Location, name);
             }
         }
     }
 
     /// <summary>Valid, but worth a second look; OciPrivileged has its own warning and covers these.</summary>
-    private static void WarnAboutRiskyChoices(RuntimeSpec spec, RequestReader reader)
+    private static void WarnAboutRiskyChoices(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
-        if (reader.Bool(SurfaceNames.Privileged, false))
+        if (origins.Of(SpecPaths.Privileged) is not null)
         {
             return;
         }
 
         if (spec.Process.Capabilities?.Bounding.Contains("CAP_SYS_ADMIN") ?? false)
         {
-            var item = reader.Items(SurfaceNames.Capability).LastOrDefault(i => CapabilityStep.TryCanonicalize(i.ItemSpec, out var n) && n == "CAP_SYS_ADMIN");
-            reader.Diagnostics.Warning(Messages.SysAdminGranted, item?.Location);
+            diagnostics.Warning(Messages.SysAdminGranted, origins.Of(SpecPaths.Capability("CAP_SYS_ADMIN"))?.Location);
         }
 
         foreach (var mount in spec.Mounts.Where(m => m.Type == "sysfs" && !(m.Options?.Contains("ro") ?? false)))
         {
-            var item = reader.Items(SurfaceNames.Mount).LastOrDefault(i => i.ItemSpec.Trim() == mount.Destination);
-            reader.Diagnostics.Warning(Messages.WritableSysfs, item?.Location, mount.Destination);
+            diagnostics.Warning(Messages.WritableSysfs, origins.Of(SpecPaths.Mount(mount.Destination))?.Location, mount.Destination);
         }
     }
 
     /// <summary>Mappings need a user namespace to apply to, and runc refuses a user namespace without them.</summary>
-    private static void CheckUserNamespace(RuntimeSpec spec, RequestReader reader)
+    private static void CheckUserNamespace(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         var userNamespace = spec.Linux.Namespaces.FirstOrDefault(n => n.Type == "user");
         if (userNamespace is null)
         {
-            foreach (var (mappings, itemType) in new[] { (spec.Linux.UidMappings, SurfaceNames.UidMapping), (spec.Linux.GidMappings, SurfaceNames.GidMapping) })
+            foreach (var (mappings, path, itemType) in new[] { (spec.Linux.UidMappings, SpecPaths.UidMappings, SurfaceNames.UidMapping), (spec.Linux.GidMappings, SpecPaths.GidMappings, SurfaceNames.GidMapping) })
             {
                 if (mappings is not null)
                 {
-                    reader.Diagnostics.Error(Messages.MappingsWithoutUserNamespace, reader.Items(itemType)[0].Location, itemType);
+                    diagnostics.Error(Messages.MappingsWithoutUserNamespace, origins.Of(path)?.Location, itemType);
                 }
             }
 
@@ -125,12 +134,12 @@ public static class SpecRules
         // Joining an existing user namespace (Path) brings its own mappings.
         if (userNamespace.Path is null)
         {
-            foreach (var (mappings, itemType) in new[] { (spec.Linux.UidMappings, SurfaceNames.UidMapping), (spec.Linux.GidMappings, SurfaceNames.GidMapping) })
+            foreach (var (mappings, path, itemType) in new[] { (spec.Linux.UidMappings, SpecPaths.UidMappings, SurfaceNames.UidMapping), (spec.Linux.GidMappings, SpecPaths.GidMappings, SurfaceNames.GidMapping) })
             {
-                // Items that were given but malformed already have their OCIB1034.
-                if (mappings is null && reader.Items(itemType).Count == 0)
+                // Items that were given but malformed (they have an origin) already have their OCIB1034.
+                if (mappings is null && origins.Of(path) is null)
                 {
-                    reader.Diagnostics.Error(Messages.UserNamespaceWithoutMappings, reader.Locate(SurfaceNames.UserNamespace), itemType);
+                    diagnostics.Error(Messages.UserNamespaceWithoutMappings, origins.Of(SpecPaths.UserNamespaceSwitch)?.Location, itemType);
                 }
             }
         }
@@ -140,7 +149,7 @@ public static class SpecRules
     /// The kernel's (and runc's) order: reservation ≤ limit ≤ memory+swap; and a swap limit only
     /// with a memory limit, since runc derives the cgroup v2 swap value from the two.
     /// </summary>
-    private static void CheckMemory(RuntimeSpec spec, RequestReader reader)
+    private static void CheckMemory(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         if (spec.Linux.Resources?.Memory is not { } memory)
         {
@@ -148,19 +157,19 @@ public static class SpecRules
         }
 
         // A limit that was given but malformed already has its OCIB1050; do not add a second error.
-        if (memory is { Swap: > 0, Limit: null } && reader.Request.Get(SurfaceNames.MemoryLimit) is null)
+        if (memory is { Swap: > 0, Limit: null } && !origins.WasRefused(SurfaceNames.MemoryLimit))
         {
-            reader.Diagnostics.Error(Messages.SwapWithoutMemoryLimit, reader.Locate(SurfaceNames.MemorySwap), memory.Swap);
+            diagnostics.Error(Messages.SwapWithoutMemoryLimit, origins.Of(SpecPaths.MemorySwap)?.Location, memory.Swap);
         }
 
         if (memory is { Swap: > 0, Limit: { } limit } && memory.Swap < limit)
         {
-            reader.Diagnostics.Error(Messages.SwapBelowMemoryLimit, reader.Locate(SurfaceNames.MemorySwap), memory.Swap, limit);
+            diagnostics.Error(Messages.SwapBelowMemoryLimit, origins.Of(SpecPaths.MemorySwap)?.Location, memory.Swap, limit);
         }
 
         if (memory is { Reservation: { } reservation, Limit: { } hardLimit } && reservation > hardLimit)
         {
-            reader.Diagnostics.Error(Messages.ReservationAboveMemoryLimit, reader.Locate(SurfaceNames.MemoryReservation), reservation, hardLimit);
+            diagnostics.Error(Messages.ReservationAboveMemoryLimit, origins.Of(SpecPaths.MemoryReservation)?.Location, reservation, hardLimit);
         }
     }
 
@@ -168,19 +177,19 @@ public static class SpecRules
     /// runc's sysctl rules: a key is set only inside the namespace that owns it. A joined namespace
     /// (Path) counts, as in runc, which refuses only the host's own network namespace at run time.
     /// </summary>
-    private static void CheckSysctls(RuntimeSpec spec, RequestReader reader)
+    private static void CheckSysctls(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         foreach (var key in spec.Linux.Sysctl?.Keys ?? Enumerable.Empty<string>())
         {
-            var location = reader.Items(SurfaceNames.Sysctl).LastOrDefault(i => SysctlStep.Normalize(i.ItemSpec.Trim()) == key)?.Location;
+            var location = origins.Of(SpecPaths.Sysctl(key))?.Location;
             var owner = SysctlNamespace(key);
             if (owner is null)
             {
-                reader.Diagnostics.Error(Messages.SysctlNotNamespaced, location, key);
+                diagnostics.Error(Messages.SysctlNotNamespaced, location, key);
             }
             else if (!spec.Linux.Namespaces.Any(n => n.Type == owner))
             {
-                reader.Diagnostics.Error(Messages.SysctlNeedsNamespace, location, key, owner);
+                diagnostics.Error(Messages.SysctlNeedsNamespace, location, key, owner);
             }
         }
     }
@@ -201,19 +210,19 @@ public static class SpecRules
     };
 
     /// <summary>runc sets the hostname only inside a uts namespace of the container's own.</summary>
-    private static void CheckHostname(RuntimeSpec spec, RequestReader reader)
+    private static void CheckHostname(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         if (spec.Hostname is not null && !spec.Linux.Namespaces.Any(n => n.Type == "uts"))
         {
-            reader.Diagnostics.Error(Messages.HostnameWithoutUtsNamespace, reader.Locate(SurfaceNames.Hostname), spec.Hostname);
+            diagnostics.Error(Messages.HostnameWithoutUtsNamespace, origins.Of(SpecPaths.Hostname)?.Location, spec.Hostname);
         }
     }
 
-    private static void CheckArgs(RuntimeSpec spec, RequestReader reader)
+    private static void CheckArgs(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         if (spec.Process.Args.Count == 0)
         {
-            reader.Diagnostics.Error(Messages.ArgsEmpty, reader.Request.LocateProperty(SurfaceNames.Entrypoint));
+            diagnostics.Error(Messages.ArgsEmpty, origins.Of(SpecPaths.Args)?.Location);
         }
     }
 }

@@ -22,7 +22,7 @@ public static class SpecVersionRules
         ("the seccomp action SCMP_ACT_NOTIFY", new Version(1, 1, 0), s => s.Linux.Seccomp?.Syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true),
     ];
 
-    public static void Check(RuntimeSpec spec, RequestReader reader)
+    public static void Check(RuntimeSpec spec, SpecOrigins origins, DiagnosticBag diagnostics)
     {
         if (Parse(spec.OciVersion) is not { } declared)
         {
@@ -33,7 +33,7 @@ public static class SpecVersionRules
         {
             if (declared < since && isWritten(spec))
             {
-                reader.Diagnostics.Error(Messages.FieldNewerThanSpecVersion, reader.Locate(SurfaceNames.SpecVersion), spec.OciVersion, field, since.ToString(3));
+                diagnostics.Error(Messages.FieldNewerThanSpecVersion, origins.Of(SpecPaths.OciVersion)?.Location, spec.OciVersion, field, since.ToString(3));
             }
         }
     }

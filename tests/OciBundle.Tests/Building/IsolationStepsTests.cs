@@ -10,8 +10,10 @@ public class IsolationStepsTests
     private static (RuntimeSpec Spec, DiagnosticBag Diagnostics) Build(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        var spec = SpecBuilder.Build(request, diagnostics);
-        SpecRules.Check(spec, new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader.Diagnostics);
         return (spec, diagnostics);
     }
 

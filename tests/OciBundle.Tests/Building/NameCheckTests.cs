@@ -123,7 +123,7 @@ public class NameCheckTests
     private static List<Diagnostic> Check(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        NameCheckStep.Apply(new RequestReader(request, diagnostics), new OciBundle.Spec.RuntimeSpec());
+        NameCheckStep.Check(new RequestReader(request, diagnostics));
         return [.. diagnostics.Items];
     }
 }

@@ -75,7 +75,8 @@ public sealed class PublishOutputTests : IDisposable
         var request = App(("hello", "from publish"), ("sub/data.txt", "data"));
         request.WithItem(SurfaceNames.RootfsFile, _temp.Combine("publish", "sub", "data.txt"), ("TargetPath", "/app/hello"));
         var diagnostics = new DiagnosticBag();
-        var plan = RootfsPlan.Read(new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var plan = RootfsPlan.Read(reader, SettingsReader.Read(reader));
         var tree = plan.Apply(_temp.Path, null);
 
         Assert.Empty(diagnostics.Items);
@@ -163,7 +164,7 @@ public sealed class PublishOutputTests : IDisposable
     private static List<Diagnostic> Check(BundleRequest request, RootfsTree tree)
     {
         var (spec, diagnostics) = Build(request);
-        RootfsRules.Check(new RequestReader(request, diagnostics), spec, tree);
+        RootfsRules.Check(new RequestReader(request, diagnostics), SettingsReader.Read(new RequestReader(request, new DiagnosticBag())), spec, tree);
         return diagnostics.Items.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
     }
 }

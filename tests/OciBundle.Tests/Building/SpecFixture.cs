@@ -12,8 +12,10 @@ internal static class SpecFixture
     public static (RuntimeSpec Spec, IReadOnlyList<Diagnostic> Diagnostics) Diagnose(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        var spec = SpecBuilder.Build(request, diagnostics);
-        SpecRules.Check(spec, new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader.Diagnostics);
         return (spec, diagnostics.Items);
     }
 

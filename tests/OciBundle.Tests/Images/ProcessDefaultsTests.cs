@@ -30,14 +30,14 @@ public class ProcessDefaultsTests
         var request = new BundleRequest { ProjectDirectory = temp.Path }.With(SurfaceNames.BaseImage, "oci:img");
         edit?.Invoke(request);
         var bag = new DiagnosticBag();
-        var spec = SpecBuilder.Build(request, bag);
+        var reader = new RequestReader(request, bag);
+        var (spec, _, settings) = SpecBuilder.Build(reader);
         Assert.DoesNotContain(bag.Items, d => d.Code.StartsWith("OCIB1", StringComparison.Ordinal) && d.Code.CompareTo("OCIB1100") >= 0 || d.Code.StartsWith("OCIB31", StringComparison.Ordinal));
 
         // The user name resolves through the image's own /etc/passwd once the layers are in the tree.
-        var reader = new RequestReader(request, bag);
-        var plan = RootfsPlan.Read(reader);
+        var plan = RootfsPlan.Read(reader, settings);
         var tree = plan.Apply(temp.Combine("spool-" + Guid.NewGuid().ToString("N")), null);
-        AccountResolver.Resolve(reader, spec, tree);
+        AccountResolver.Resolve(reader, settings, spec, tree);
         return spec;
     }
 
@@ -97,9 +97,9 @@ public class ProcessDefaultsTests
         layout.Index(Entry(layout.Image([layer], config: new { User = "ghost" })));
         var request = new BundleRequest { ProjectDirectory = temp.Path }.With(SurfaceNames.BaseImage, "oci:img");
         var bag = new DiagnosticBag();
-        var spec = SpecBuilder.Build(request, bag);
         var reader = new RequestReader(request, bag);
-        AccountResolver.Resolve(reader, spec, RootfsPlan.Read(reader).Apply(temp.Combine("spool"), null));
+        var (spec, _, settings) = SpecBuilder.Build(reader);
+        AccountResolver.Resolve(reader, settings, spec, RootfsPlan.Read(reader, settings).Apply(temp.Combine("spool"), null));
         var d = Assert.Single(bag.Items, d => d.Code == "OCIB3117");
         Assert.StartsWith("The image config's User (OciBaseImage oci:img) is 'ghost'", d.Message, StringComparison.Ordinal);
     }

@@ -190,7 +190,7 @@ public class ResolutionTests
     {
         var request = new BundleRequest { ProjectDirectory = "/tmp" }.With(ForeignNames.ContainerBaseImage, "mcr.microsoft.com/dotnet/runtime:10.0");
         var bag = new DiagnosticBag();
-        Assert.Null(ReadingBaseImage.Read(new RequestReader(request, bag)));
+        Assert.Null(SettingsReader.Read(new RequestReader(request, bag)).BaseImage.Image);
         var d = Assert.Single(bag.Items);
         Assert.Equal("OCIB1100", d.Code);
         Assert.StartsWith("ContainerBaseImage 'mcr.microsoft.com/dotnet/runtime:10.0'", d.Message, StringComparison.Ordinal);

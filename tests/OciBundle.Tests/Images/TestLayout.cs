@@ -150,7 +150,7 @@ internal sealed class TestLayout
         var request = new BundleRequest { ProjectDirectory = projectDirectory }.With(SurfaceNames.BaseImage, reference).With(SurfaceNames.TargetArchitecture, architecture);
         edit?.Invoke(request);
         var diagnostics = new DiagnosticBag();
-        return (ReadingBaseImage.Read(new RequestReader(request, diagnostics)), diagnostics);
+        return (SettingsReader.Read(new RequestReader(request, diagnostics)).BaseImage.Image, diagnostics);
     }
 
     /// <summary>Plans and loads the layers into a new tree.</summary>

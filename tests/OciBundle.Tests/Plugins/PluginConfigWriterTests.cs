@@ -20,7 +20,8 @@ public sealed class PluginConfigWriterTests : IDisposable
     {
         var (merged, spec, diagnostics) = PluginFixture.Diagnose(request);
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        var bytes = PluginConfigWriter.Write(new RequestReader(merged, new DiagnosticBag()), spec);
+        var reader = new RequestReader(merged, new DiagnosticBag());
+        var bytes = PluginConfigWriter.Write(reader, SettingsReader.Read(reader), spec);
         using var document = JsonDocument.Parse(bytes);
         return (document.RootElement.Clone(), bytes, SpecJson.Serialize(spec));
     }

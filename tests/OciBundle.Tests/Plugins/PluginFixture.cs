@@ -33,10 +33,11 @@ internal static class PluginFixture
     {
         var diagnostics = new DiagnosticBag();
         var merged = PluginConfigImport.Merge(request, diagnostics);
-        var spec = SpecBuilder.Build(merged, diagnostics);
         var reader = new RequestReader(merged, diagnostics);
-        SpecRules.Check(spec, reader);
-        PluginRules.Check(spec, reader);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader.Diagnostics);
+        PluginRules.Check(spec, reader, built.Settings);
         return (merged, spec, diagnostics.Items);
     }
 

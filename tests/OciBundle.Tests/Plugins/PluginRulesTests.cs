@@ -165,7 +165,8 @@ public sealed class PluginRulesTests : IDisposable
     public void An_unknown_bundle_format_is_refused()
     {
         var diagnostics = new DiagnosticBag();
-        BundleOptions.Read(new RequestReader(RequestBuilder.Defaults().With(SurfaceNames.BundleFormat, "oci"), diagnostics));
+        var reader = new RequestReader(RequestBuilder.Defaults().With(SurfaceNames.BundleFormat, "oci"), diagnostics);
+        BundleOptions.Read(reader, SettingsReader.Read(reader));
         Assert.Equal("OCIB4018", Assert.Single(diagnostics.Items).Code);
     }
 
@@ -175,16 +176,18 @@ public sealed class PluginRulesTests : IDisposable
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(PluginFixture.ProjectPlugin(), diagnostics);
         var tree = new RootfsTree();
-        PluginRootfs.Check(reader, tree);
+        PluginRootfs.Check(reader, SettingsReader.Read(reader), tree);
         Assert.Equal("OCIB4015", Assert.Single(diagnostics.Items).Code);
 
         tree.EnsureDirectory("run/docker/plugins", "test");
         var clean = new DiagnosticBag();
-        PluginRootfs.Check(new RequestReader(PluginFixture.ProjectPlugin(), clean), tree);
+        var plugin = new RequestReader(PluginFixture.ProjectPlugin(), clean);
+        PluginRootfs.Check(plugin, SettingsReader.Read(plugin), tree);
         Assert.Empty(clean.Items);
 
         // Not a plugin: not checked.
-        PluginRootfs.Check(new RequestReader(RequestBuilder.Defaults(), clean), new RootfsTree());
+        var other = new RequestReader(RequestBuilder.Defaults(), clean);
+        PluginRootfs.Check(other, SettingsReader.Read(other), new RootfsTree());
         Assert.Empty(clean.Items);
     }
 
@@ -192,7 +195,7 @@ public sealed class PluginRulesTests : IDisposable
     public void The_propagated_mount_folder_is_added_to_the_rootfs()
     {
         var tree = new RootfsTree();
-        PluginRootfs.AddMountPoints(new RequestReader(PluginFixture.ProjectPlugin().With(SurfaceNames.PropagatedMount, "/mnt/volumes/"), new DiagnosticBag()), tree);
+        PluginRootfs.AddMountPoints(SettingsReader.Read(new RequestReader(PluginFixture.ProjectPlugin().With(SurfaceNames.PropagatedMount, "/mnt/volumes/"), new DiagnosticBag())), tree);
         Assert.True(tree.ResolveDirectory("mnt/volumes"));
     }
 }

@@ -25,7 +25,8 @@ public sealed class RootfsPlanTests : IDisposable
     private (RootfsPlan Plan, DiagnosticBag Diagnostics) Read(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        var plan = RootfsPlan.Read(new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var plan = RootfsPlan.Read(reader, SettingsReader.Read(reader));
         return (plan, diagnostics);
     }
 

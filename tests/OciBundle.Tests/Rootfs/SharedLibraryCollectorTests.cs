@@ -36,7 +36,7 @@ public sealed class SharedLibraryCollectorTests : IDisposable
         var plan = SharedLibraryPlan.Read(reader);
         if (plan is not null)
         {
-            SharedLibraryCollector.AddTo(_tree, plan, TargetArchitecture.Read(reader), diagnostics);
+            SharedLibraryCollector.AddTo(_tree, plan, SettingsReader.ReadArchitecture(reader).Architecture.Value, diagnostics);
         }
 
         return diagnostics.Items.ToList();

@@ -52,7 +52,7 @@ public class DefaultProfileTests
     public void Not_setting_the_property_is_the_default_profile()
     {
         var spec = SpecBuilder.Build(RequestBuilder.Defaults(), new DiagnosticBag());
-        var explicitDefault = Build(TargetArchitecture.Read(new RequestReader(RequestBuilder.Defaults(), new DiagnosticBag())).Name, r => r.With(SurfaceNames.SeccompProfile, "Default"));
+        var explicitDefault = Build(SettingsReader.ReadArchitecture(new RequestReader(RequestBuilder.Defaults(), new DiagnosticBag())).Architecture.Value.Name, r => r.With(SurfaceNames.SeccompProfile, "Default"));
         Assert.Equal(SpecJson.Serialize(explicitDefault), SpecJson.Serialize(spec));
     }
 

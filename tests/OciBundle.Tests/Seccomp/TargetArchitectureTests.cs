@@ -13,7 +13,7 @@ public class TargetArchitectureTests
             .With(SurfaceNames.TargetArchitecture, property)
             .With(TargetArchitecture.RuntimeIdentifierProperty, runtimeIdentifier);
         var diagnostics = new DiagnosticBag();
-        return (TargetArchitecture.Read(new RequestReader(request, diagnostics)), diagnostics);
+        return (SettingsReader.ReadArchitecture(new RequestReader(request, diagnostics)).Architecture.Value, diagnostics);
     }
 
     [Theory]
@@ -121,9 +121,8 @@ public class TargetArchitectureTests
     {
         var request = new BundleRequest().With(SurfaceNames.TargetArchitecture, "vax");
         var diagnostics = new DiagnosticBag();
-        var reader = new RequestReader(request, diagnostics);
-        TargetArchitecture.Read(reader);
-        TargetArchitecture.Read(reader);
+        // Read once by the settings stage; the seccomp step, the base image and the rootfs checks take that value.
+        SpecBuilder.Build(request, diagnostics);
         Assert.Single(diagnostics.Items);
     }
 

@@ -9,8 +9,10 @@ public class SpecRulesTests
     private static IReadOnlyList<string> Codes(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        var spec = SpecBuilder.Build(request, diagnostics);
-        SpecRules.Check(spec, new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader.Diagnostics);
         return diagnostics.Items.Select(d => d.Code).ToList();
     }
 
@@ -76,14 +78,16 @@ public class SpecRulesTests
     {
         var diagnostics = new DiagnosticBag();
         var request = RequestBuilder.Defaults();
-        var spec = SpecBuilder.Build(request, diagnostics);
+        var built = SpecBuilder.Build(new RequestReader(request, diagnostics));
+        var spec = built.Spec;
         spec.Process.Capabilities!.Ambient = ["CAP_NET_ADMIN"];
-        SpecRules.CheckAmbientCapabilities(spec, new RequestReader(request, diagnostics));
+        SpecRules.CheckAmbientCapabilities(spec, built.Origins, diagnostics);
         Assert.Equal("OCIB2009", Assert.Single(diagnostics.Items).Code);
 
         var fine = new DiagnosticBag();
         var granted = RequestBuilder.Defaults().WithItem(SurfaceNames.Capability, "net_admin", ("Ambient", "true"));
-        SpecRules.CheckAmbientCapabilities(SpecBuilder.Build(granted, fine), new RequestReader(granted, fine));
+        var grantedSpec = SpecBuilder.Build(new RequestReader(granted, fine));
+        SpecRules.CheckAmbientCapabilities(grantedSpec.Spec, grantedSpec.Origins, fine);
         Assert.Empty(fine.Items);
     }
 
@@ -112,8 +116,10 @@ public class SpecRulesTests
     {
         var diagnostics = new DiagnosticBag();
         var request = RequestBuilder.Defaults().With(SurfaceNames.SpecVersion, version);
-        var spec = SpecBuilder.Build(request, diagnostics);
-        SpecRules.Check(spec, new RequestReader(request, diagnostics));
+        var reader = new RequestReader(request, diagnostics);
+        var built = SpecBuilder.Build(reader);
+        var spec = built.Spec;
+        SpecRules.Check(built, reader.Diagnostics);
 
         var messages = diagnostics.Items.Select(d => (d.Code, d.Message)).ToList();
         Assert.All(messages, m => Assert.Equal("OCIB2010", m.Code));

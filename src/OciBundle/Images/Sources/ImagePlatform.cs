@@ -6,21 +6,8 @@ namespace OciBundle.Images.Sources;
 internal sealed record ImagePlatform(string Os, string Architecture, string? Variant)
 {
     /// <summary>The platform of <paramref name="architecture"/>; arm gets its variant from how it was written (armv6, armel: v6; else v7).</summary>
-    public static ImagePlatform For(TargetArchitecture architecture, string? writtenName)
-    {
-        string? variant = null;
-        if (architecture == TargetArchitecture.Arm)
-        {
-            var text = (writtenName ?? "").Trim().ToLowerInvariant();
-            variant = text is "armv6" or "armel" ? "v6" : text == "armv5" ? "v5" : "v7";
-        }
-        else if (architecture == TargetArchitecture.Arm64)
-        {
-            variant = "v8";
-        }
-
-        return new ImagePlatform("linux", architecture.Name, variant);
-    }
+    public static ImagePlatform For(TargetArchitecture architecture, string? writtenName) =>
+        new("linux", architecture.Name, architecture.PlatformVariant(writtenName));
 
     /// <summary>
     /// Does an image for <paramref name="other"/> run here? Same os and architecture; for arm the

@@ -16,17 +16,17 @@ public static class ImageConfigBuilder
     /// <summary>The prefix the generated labels share.</summary>
     public const string LabelPrefix = "org.opencontainers.image.";
 
-    public static ImageConfig Build(RequestReader reader, ImageSettings settings, RuntimeSpec spec, long sourceDateEpoch, BaseImage? baseImage)
+    public static ImageConfig Build(RequestReader reader, BundleSettings bundle, ImageSettings settings, RuntimeSpec spec, long sourceDateEpoch, BaseImage? baseImage)
     {
         var process = spec.Process;
         var args = process.Args;
-        var entrypointLength = Math.Min(EntrypointLength(reader, baseImage), args.Count);
-        var architecture = TargetArchitecture.Read(reader);
+        var entrypointLength = Math.Min(EntrypointLength(reader, bundle.Publish, baseImage), args.Count);
+        var architecture = bundle.Architecture.Value;
         return new ImageConfig
         {
             Os = "linux",
             Architecture = architecture.Name,
-            Variant = Variant(architecture),
+            Variant = architecture.PlatformVariant(), // v7 for any arm: how the target was written does not reach the image config
             Env = process.Env.ToList(),
             Entrypoint = args.Take(entrypointLength).ToList(),
             Cmd = args.Skip(entrypointLength).ToList(),
@@ -39,7 +39,7 @@ public static class ImageConfigBuilder
     }
 
     /// <summary>How many of process.args are the entrypoint: the project's OciEntrypoint items, else the .NET app's default, else the base image's Entrypoint.</summary>
-    public static int EntrypointLength(RequestReader reader, BaseImage? baseImage)
+    public static int EntrypointLength(RequestReader reader, PublishOutput publish, BaseImage? baseImage)
     {
         var given = reader.Items(SurfaceNames.Entrypoint).Count;
         if (given > 0)
@@ -47,7 +47,6 @@ public static class ImageConfigBuilder
             return given;
         }
 
-        var publish = PublishOutput.Read(reader);
         if (publish.IsIncluded)
         {
             return publish.DefaultEntrypoint.Count;
@@ -119,10 +118,6 @@ public static class ImageConfigBuilder
         var user = spec.Process.User;
         return user.Uid == 0 && user.Gid == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{user.Uid}:{user.Gid}");
     }
-
-    /// <summary>The platform variant registries and runtimes expect: v7 for 32-bit arm, v8 for arm64.</summary>
-    private static string? Variant(TargetArchitecture architecture) =>
-        architecture == TargetArchitecture.Arm ? "v7" : architecture == TargetArchitecture.Arm64 ? "v8" : null;
 
     /// <summary>As the .NET SDK does for org.opencontainers.image.source: https://host/repo.git → https://host/repo.</summary>
     private static string? TrimGitSuffix(string? url) =>
