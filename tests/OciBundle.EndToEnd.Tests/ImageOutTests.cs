@@ -40,10 +40,14 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
         var check = ProcessResult.Run("sha256sum", ["-c", "SHA256SUMS"], project.BundleDirectory);
         Assert.True(check.ExitCode == 0, check.All);
 
-        // index.json: one manifest per tag, named for skopeo/umoci (ref.name) and Docker/containerd (full name).
+        // index.json: one manifest per tag, named for skopeo/umoci (ref.name) and Docker/containerd
+        // (full name); then the SBOM artifact, unnamed (every peer below must step over it).
         var index = JsonNode.Parse(File.ReadAllText(project.BundleFile("image/index.json")))!;
-        var refs = index["manifests"]!.AsArray().Select(m => (m!["annotations"]!["org.opencontainers.image.ref.name"]!.GetValue<string>(), m["annotations"]!["io.containerd.image.name"]!.GetValue<string>())).ToList();
+        var manifests = index["manifests"]!.AsArray();
+        var refs = manifests.Take(2).Select(m => (m!["annotations"]!["org.opencontainers.image.ref.name"]!.GetValue<string>(), m["annotations"]!["io.containerd.image.name"]!.GetValue<string>())).ToList();
         Assert.Equal([("1.0", $"docker.io/library/{name}:1.0"), ("latest", $"docker.io/library/{name}:latest")], refs);
+        Assert.Equal(3, manifests.Count);
+        Assert.Equal("application/spdx+json", manifests[2]!["artifactType"]!.GetValue<string>());
 
         // The image's layer is the bundle's rootfs.tar.gz, byte for byte.
         var rootfsDigest = File.ReadAllLines(project.BundleFile("SHA256SUMS")).Single(l => l.EndsWith("  rootfs.tar.gz", StringComparison.Ordinal)).Split("  ")[0];
@@ -155,6 +159,13 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
 
         var again = first.BuildSucceeds();
         Assert.Contains("up to date", again.StdOut);
+
+        // The SBOM artifact is part of those identical bytes; OciSbom=none writes none.
+        Assert.Contains("\"artifactType\":\"application/spdx+json\"", File.ReadAllText(first.BundleFile("image/index.json")));
+        first.BuildSucceeds("-p:OciSbom=none");
+        Assert.DoesNotContain("artifactType", File.ReadAllText(first.BundleFile("image/index.json")));
+        Assert.False(File.Exists(first.BundleFile("sbom.spdx.json")));
+        Assert.DoesNotContain(Directory.GetFiles(first.BundleFile("image/blobs/sha256")), b => File.ReadAllText(b).Contains("application/spdx+json", StringComparison.Ordinal));
 
         first.BuildSucceeds("-p:OciBundleFormat=Runc");
         Assert.False(Directory.Exists(first.BundleFile("image")));

@@ -320,17 +320,17 @@ public static class SbomBuilder
 
         if (debian.Count > 0)
         {
+            // dpkg's lists say /bin/busybox where a merged-/usr rootfs has usr/bin/busybox and an
+            // older one bin/busybox: both sides meet at the canonical (usr/) path.
+            var byCanonical = byPath.Keys.ToLookup(DebianPackages.Canonical, StringComparer.Ordinal);
             foreach (var list in byPath.Values.Where(e => e.Path.StartsWith("var/lib/dpkg/info/", StringComparison.Ordinal) && e.Path.EndsWith(".list", StringComparison.Ordinal)))
             {
                 if (DebianPackages.ListOwner(Path.GetFileName(list.Path)) is { } owner && Find(debian, owner) is { } package && TryRead(list) is { } text)
                 {
                     var purl = Purl.Debian(package.Name, package.Version, package.Architecture);
-                    foreach (var path in DebianPackages.ListPaths(text))
+                    foreach (var path in DebianPackages.ListPaths(text).SelectMany(p => byCanonical[p]))
                     {
-                        if (byPath.ContainsKey(path))
-                        {
-                            fileOwner.TryAdd(path, purl);
-                        }
+                        fileOwner.TryAdd(path, purl);
                     }
                 }
             }
@@ -344,7 +344,7 @@ public static class SbomBuilder
                     foreach (var line in text.Split('\n'))
                     {
                         var space = line.IndexOf("  ", StringComparison.Ordinal);
-                        if (space > 0 && DebianPackages.Canonical(line[(space + 2)..]) is var path && byPath.ContainsKey(path))
+                        foreach (var path in space > 0 ? byCanonical[DebianPackages.Canonical(line[(space + 2)..])] : [])
                         {
                             fileOwner.TryAdd(path, purl);
                         }

@@ -174,9 +174,10 @@ public sealed class SbomDocumentTests : IDisposable
         [
             File("app/app.dll", "app"),
             File("bin/busybox", "busybox"),
+            File("bin/true", "true"),
             File("etc/debian_version", "12.4\n"),
             File("etc/motd", "replaced by the project"),
-            File("var/lib/dpkg/info/base-files.list", "/.\n/etc\n/etc/debian_version\n"),
+            File("var/lib/dpkg/info/base-files.list", "/.\n/etc\n/etc/debian_version\n/usr/bin/true\n"),
             File("var/lib/dpkg/status", Status),
         ];
         var baseEntries = entries.Where(e => !e.Path.StartsWith("app/", StringComparison.Ordinal) && e.Path != "etc/motd").ToDictionary(e => e.Path);
@@ -216,6 +217,7 @@ public sealed class SbomDocumentTests : IDisposable
         Assert.DoesNotContain(("SPDXRef-Package-bundle-app", "CONTAINS", Id("libc6")), relationships);
         Assert.Equal(Id("base-files"), Owner("etc/debian_version"));
         Assert.Equal(baseId, Owner("bin/busybox"));
+        Assert.Equal(Id("base-files"), Owner("bin/true")); // the list's /usr/bin/true in a rootfs without merged /usr
         Assert.Equal("SPDXRef-Package-bundle-app", Owner("etc/motd")); // the project replaced it
         Assert.Equal("SPDXRef-Package-bundle-app", Owner("app/app.dll"));
     }
