@@ -170,22 +170,39 @@ public static class BundleGenerator
             staged.AddRange([directory, archive]);
         }
 
+        // The bill of materials names the image manifest's digest, and the image's SBOM artifact
+        // names the bill of materials: image manifest first, then the SBOM, then the artifact.
+        var sbomBase = plan.LoadedBaseImage is { } loaded && plan.BaseImage is { } baseReference ? SbomBase(loaded, baseReference) : null;
+        BundleOutputFile? sbom = null;
+        byte[]? WriteSbom(SbomImage? written)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            doing.What = $"writing {SpdxDocument.FileName}";
+            (sbom, var bytes) = SbomFiles.Write(staging.Directory, request, settings, options, plan, sorted, digests!, written, sbomBase, report);
+            return bytes;
+        }
+
         if (image is not null)
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing the image into '{staging.Directory}'";
             var config = ImageConfigBuilder.Build(request, settings, image, spec, options.SourceDateEpoch, baseImage);
-            var written = ImageWriter.Write(staging.Directory, options, image, config, sorted, baseImage, reusable, cancellation);
+            var written = ImageWriter.Write(
+                staging.Directory, options, image, config, sorted, baseImage, reusable,
+                digests is null ? null : manifest => WriteSbom(new SbomImage(
+                    image.Name, manifest.Digest, config.Architecture, ImageNames.FullName(image.Name) == image.Name ? image.Name : null, image.Tags.FirstOrDefault())),
+                cancellation);
             sumLines.AddRange(written.SumLines);
             staged.AddRange([written.Layout, written.Archive]);
             report(Diagnostic.Info(Messages.ImageWritten, null, string.Join(", ", image.Tags.Select(t => $"{image.Name}:{t}")), written.LayerCount, written.Manifest.Digest));
         }
-
-        if (digests is not null)
+        else if (digests is not null)
         {
-            cancellation.ThrowIfCancellationRequested();
-            doing.What = $"writing {SpdxDocument.FileName}";
-            var sbom = SbomFiles.Write(staging.Directory, request, settings, options, plan, sorted, digests, report);
+            WriteSbom(null);
+        }
+
+        if (sbom is not null)
+        {
             sumLines.Add(BundleFiles.SumLine(sbom.Sha256, SpdxDocument.FileName));
             staged.Add(sbom);
         }
@@ -265,6 +282,13 @@ public static class BundleGenerator
         {
             throw new AlreadyReported();
         }
+    }
+
+    /// <summary>The base image as the bill of materials lists it: its purl name and tag from the reference, its manifest digest.</summary>
+    private static SbomBaseImage SbomBase(BaseImage loaded, ImageReference reference)
+    {
+        var (repository, tag) = reference.RepositoryAndTag();
+        return new SbomBaseImage(reference.Text, repository, tag, loaded.Manifest.Digest, loaded.Config.Architecture.Length > 0 ? loaded.Config.Architecture : null, loaded.Entries);
     }
 
     /// <summary>Unwinds the staging folder after the diagnostics were reported.</summary>

@@ -40,10 +40,14 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
         var check = ProcessResult.Run("sha256sum", ["-c", "SHA256SUMS"], project.BundleDirectory);
         Assert.True(check.ExitCode == 0, check.All);
 
-        // index.json: one manifest per tag, named for skopeo/umoci (ref.name) and Docker/containerd (full name).
+        // index.json: one manifest per tag, named for skopeo/umoci (ref.name) and Docker/containerd
+        // (full name); then the SBOM artifact, unnamed (every peer below must step over it).
         var index = JsonNode.Parse(File.ReadAllText(project.BundleFile("image/index.json")))!;
-        var refs = index["manifests"]!.AsArray().Select(m => (m!["annotations"]!["org.opencontainers.image.ref.name"]!.GetValue<string>(), m["annotations"]!["io.containerd.image.name"]!.GetValue<string>())).ToList();
+        var manifests = index["manifests"]!.AsArray();
+        var refs = manifests.Take(2).Select(m => (m!["annotations"]!["org.opencontainers.image.ref.name"]!.GetValue<string>(), m["annotations"]!["io.containerd.image.name"]!.GetValue<string>())).ToList();
         Assert.Equal([("1.0", $"docker.io/library/{name}:1.0"), ("latest", $"docker.io/library/{name}:latest")], refs);
+        Assert.Equal(3, manifests.Count);
+        Assert.Equal("application/spdx+json", manifests[2]!["artifactType"]!.GetValue<string>());
 
         // The image's layer is the bundle's rootfs.tar.gz, byte for byte.
         var rootfsDigest = File.ReadAllLines(project.BundleFile("SHA256SUMS")).Single(l => l.EndsWith("  rootfs.tar.gz", StringComparison.Ordinal)).Split("  ")[0];
@@ -156,6 +160,13 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
         var again = first.BuildSucceeds();
         Assert.Contains("up to date", again.StdOut);
 
+        // The SBOM artifact is part of those identical bytes; OciSbom=none writes none.
+        Assert.Contains("\"artifactType\":\"application/spdx+json\"", File.ReadAllText(first.BundleFile("image/index.json")));
+        first.BuildSucceeds("-p:OciSbom=none");
+        Assert.DoesNotContain("artifactType", File.ReadAllText(first.BundleFile("image/index.json")));
+        Assert.False(File.Exists(first.BundleFile("sbom.spdx.json")));
+        Assert.DoesNotContain(Directory.GetFiles(first.BundleFile("image/blobs/sha256")), b => File.ReadAllText(b).Contains("application/spdx+json", StringComparison.Ordinal));
+
         first.BuildSucceeds("-p:OciBundleFormat=Runc");
         Assert.False(Directory.Exists(first.BundleFile("image")));
         Assert.False(File.Exists(first.BundleFile("image.tar")));
@@ -258,6 +269,76 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
             finally
             {
                 Docker.Run(output, "rmi", "--force", $"{name}:latest");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A base image whose config User is a bare uid that its /etc/passwd lists: Docker runs the
+    /// base image with that line's group, and the bundle (runc) and our image (Docker) must too.
+    /// </summary>
+    [Fact]
+    public void A_numeric_image_user_gets_its_group_from_the_images_passwd_as_under_docker()
+    {
+        var name = Docker.UniqueName("numeric-user");
+        var project = feed.CreateProject("image-numeric-user", $"""
+            <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+              <Sdk Name="OciBundle.Sdk" Version="{"{Version}"}" />
+              <PropertyGroup>
+                <TargetFramework>net8.0</TargetFramework>
+                <OciBaseImage>oci-archive:base.tar:latest</OciBaseImage>
+                <OciBundleFormat>Runc;Image</OciBundleFormat>
+                <OciImageName>{name}</OciImageName>
+              </PropertyGroup>
+            </Project>
+            """);
+        var layout = Path.Combine(project.Directory, "layout");
+        var bundle = Path.Combine(project.Directory, "umoci-bundle");
+        ImageTools.Succeeds(output, "umoci", "init", "--layout", layout);
+        ImageTools.Succeeds(output, "umoci", "new", "--image", layout + ":latest");
+        ImageTools.Succeeds(output, "umoci", "unpack", "--rootless", "--image", layout + ":latest", bundle);
+        var rootfs = Path.Combine(bundle, "rootfs");
+        Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
+        File.Copy(Projects.Busybox, Path.Combine(rootfs, "bin", "busybox"));
+        File.CreateSymbolicLink(Path.Combine(rootfs, "bin", "id"), "busybox");
+        Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
+        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n");
+        File.WriteAllText(Path.Combine(rootfs, "etc", "group"), "root:x:0:\napp:x:1001:\n");
+        ImageTools.Succeeds(output, "umoci", "repack", "--image", layout + ":latest", bundle);
+        ImageTools.Succeeds(output, "umoci", "config", "--image", layout + ":latest", "--config.user", "1000", "--config.entrypoint", "/bin/id");
+        var baseArchive = Path.Combine(project.Directory, "base.tar");
+        ImageTools.Succeeds(output, "skopeo", "--insecure-policy", "copy", $"oci:{layout}:latest", $"oci-archive:{baseArchive}:latest");
+
+        project.BuildSucceeds();
+        using (var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json"))))
+        {
+            var user = config.RootElement.GetProperty("process").GetProperty("user");
+            Assert.Equal((1000u, 1001u), (user.GetProperty("uid").GetUInt32(), user.GetProperty("gid").GetUInt32()));
+        }
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(Runc.Unpack(project.BundleDirectory));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.StartsWith("uid=1000(app) gid=1001(app)", run.StdOut.Trim(), StringComparison.Ordinal);
+        }
+
+        if (Docker.Usable(output))
+        {
+            var dockerArchive = Path.Combine(project.Directory, "base-docker.tar");
+            try
+            {
+                // The reference: Docker running the base image itself, then our image.
+                ImageTools.Succeeds(output, "skopeo", "--insecure-policy", "copy", $"oci-archive:{baseArchive}:latest", $"docker-archive:{dockerArchive}:{name}-base:latest");
+                Docker.Succeeds(output, "load", "-i", dockerArchive);
+                var expected = Docker.Succeeds(output, "run", "--rm", "--network", "none", $"{name}-base:latest").Trim();
+                Assert.StartsWith("uid=1000(app) gid=1001(app)", expected, StringComparison.Ordinal);
+                Docker.Succeeds(output, "load", "-i", project.BundleFile("image.tar"));
+                Assert.Equal(expected, Docker.Succeeds(output, "run", "--rm", "--network", "none", $"{name}:latest").Trim());
+            }
+            finally
+            {
+                Docker.Run(output, "rmi", "--force", $"{name}-base:latest", $"{name}:latest");
             }
         }
     }

@@ -138,6 +138,137 @@ public sealed class SbomTests(SdkFeed feed, ITestOutputHelper output)
     }
 
     /// <summary>
+    /// An image written over a base image (made by umoci, with this machine's real busybox-static
+    /// dpkg entry and file list): the SBOM validates; the bundle's purl names the image manifest's
+    /// digest; the base image is a package with its manifest digest that contains its Debian
+    /// package and the files it brought; and the same bytes are attached to the image as an OCI
+    /// artifact that refers to the image manifest, found from index.json, which skopeo copies
+    /// (checking every blob's digest) and umoci and skopeo step over when they open the image.
+    /// </summary>
+    [Fact]
+    public void An_image_over_a_base_image_lists_the_base_and_carries_its_SBOM_as_an_artifact_that_refers_to_it()
+    {
+        var name = Docker.UniqueName("sbom-image");
+        var project = feed.CreateProject("sbom-image-on-base", $"""
+            <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+              <Sdk Name="OciBundle.Sdk" Version="{"{Version}"}" />
+              <PropertyGroup>
+                <TargetFramework>net8.0</TargetFramework>
+                <OciBaseImage>oci-archive:base.tar:3.1</OciBaseImage>
+                <OciBundleFormat>Runc;Image</OciBundleFormat>
+                <OciImageName>{name}</OciImageName>
+              </PropertyGroup>
+              <ItemGroup>
+                <OciImageTag Include="1.0" />
+                <OciRootfsFile Include="added.txt" TargetPath="/added.txt" />
+                <OciEntrypoint Include="/bin/sh" />
+              </ItemGroup>
+            </Project>
+            """, ("added.txt", "added by the project\n", false));
+        var layout = Path.Combine(project.Directory, "layout");
+        var bundle = Path.Combine(project.Directory, "umoci-bundle");
+        ImageTools.Succeeds(output, "umoci", "init", "--layout", layout);
+        ImageTools.Succeeds(output, "umoci", "new", "--image", layout + ":3.1");
+        ImageTools.Succeeds(output, "umoci", "unpack", "--rootless", "--image", layout + ":3.1", bundle);
+        var rootfs = Path.Combine(bundle, "rootfs");
+        Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
+        File.Copy(Projects.Busybox, Path.Combine(rootfs, "bin", "busybox"));
+        File.CreateSymbolicLink(Path.Combine(rootfs, "bin", "sh"), "busybox");
+        Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
+        File.WriteAllText(Path.Combine(rootfs, "etc", "motd"), "from the base\n");
+        var status = File.ReadAllText("/var/lib/dpkg/status").Split("\n\n").Single(p => p.StartsWith("Package: busybox-static\n", StringComparison.Ordinal));
+        Directory.CreateDirectory(Path.Combine(rootfs, "var", "lib", "dpkg", "info"));
+        File.WriteAllText(Path.Combine(rootfs, "var", "lib", "dpkg", "status"), status.TrimEnd() + "\n");
+        File.Copy("/var/lib/dpkg/info/busybox-static.list", Path.Combine(rootfs, "var", "lib", "dpkg", "info", "busybox-static.list"));
+        ImageTools.Succeeds(output, "umoci", "repack", "--image", layout + ":3.1", bundle);
+        ImageTools.Succeeds(output, "skopeo", "--insecure-policy", "copy", $"oci:{layout}:3.1", $"oci-archive:{Path.Combine(project.Directory, "base.tar")}:3.1");
+        var baseDigest = JsonDocument.Parse(ImageTools.Succeeds(output, "skopeo", "inspect", $"oci-archive:{Path.Combine(project.Directory, "base.tar")}:3.1")).RootElement.GetProperty("Digest").GetString()!;
+        var version = status.Split('\n').Single(l => l.StartsWith("Version: ", StringComparison.Ordinal))["Version: ".Length..];
+
+        project.BuildSucceeds();
+        var path = project.BundleFile("sbom.spdx.json");
+        Validate(path);
+        var sbom = Sbom.Read(path);
+        output.WriteLine(string.Join('\n', sbom.Packages.Select(p => $"{p.GetProperty("SPDXID").GetString()} {p.GetProperty("name").GetString()} {Purl(p)}")));
+
+        // index.json: the image under its tag, then the SBOM artifact, unnamed, with its artifactType.
+        var blobs = project.BundleFile("image/blobs/sha256");
+        byte[] Blob(string digest) => File.ReadAllBytes(Path.Combine(blobs, digest["sha256:".Length..]));
+        using var index = JsonDocument.Parse(File.ReadAllBytes(project.BundleFile("image/index.json")));
+        var entries = index.RootElement.GetProperty("manifests").EnumerateArray().ToList();
+        Assert.Equal(2, entries.Count);
+        var imageDigest = entries[0].GetProperty("digest").GetString()!;
+        Assert.Equal("1.0", entries[0].GetProperty("annotations").GetProperty("org.opencontainers.image.ref.name").GetString());
+        Assert.Equal("application/spdx+json", entries[1].GetProperty("artifactType").GetString());
+        Assert.False(entries[1].TryGetProperty("annotations", out _));
+
+        // The bundle's purl names the image manifest; the base image is a package with its digest.
+        var bundlePackage = sbom.Package("sbom-image-on-base");
+        Assert.Equal($"pkg:oci/{name}@sha256%3A{imageDigest[7..]}?arch=amd64&tag=1.0", Purl(bundlePackage));
+        var baseImage = sbom.Package("oci-archive:base.tar:3.1");
+        Assert.Equal(baseDigest, baseImage.GetProperty("versionInfo").GetString());
+        Assert.Equal(baseDigest[7..], Checksum(baseImage, "SHA256"));
+        Assert.Equal($"pkg:oci/base@sha256%3A{baseDigest[7..]}?arch=amd64&tag=3.1", Purl(baseImage));
+        var baseId = baseImage.GetProperty("SPDXID").GetString();
+        Assert.Contains(baseId, sbom.Related(bundlePackage.GetProperty("SPDXID").GetString()!, "CONTAINS"));
+        var busybox = sbom.Package("busybox-static");
+        Assert.Equal(version, busybox.GetProperty("versionInfo").GetString());
+        Assert.Contains(busybox.GetProperty("SPDXID").GetString(), sbom.Related(baseId!, "CONTAINS"));
+        Assert.Equal(busybox.GetProperty("SPDXID").GetString(), sbom.OwnerOf("./bin/busybox"));
+        Assert.Equal(baseId, sbom.OwnerOf("./etc/motd"));
+        Assert.Equal(bundlePackage.GetProperty("SPDXID").GetString(), sbom.OwnerOf("./added.txt"));
+
+        // The artifact: empty config, the SBOM's very bytes as its one layer, the image manifest as its subject.
+        var artifactDigest = entries[1].GetProperty("digest").GetString()!;
+        using var artifact = JsonDocument.Parse(Blob(artifactDigest));
+        var a = artifact.RootElement;
+        Assert.Equal("application/spdx+json", a.GetProperty("artifactType").GetString());
+        Assert.Equal("application/vnd.oci.empty.v1+json", a.GetProperty("config").GetProperty("mediaType").GetString());
+        Assert.Equal("{}"u8.ToArray(), Blob(a.GetProperty("config").GetProperty("digest").GetString()!));
+        Assert.Equal(imageDigest, a.GetProperty("subject").GetProperty("digest").GetString());
+        Assert.Equal(Blob(imageDigest).Length, a.GetProperty("subject").GetProperty("size").GetInt64());
+        var layer = Assert.Single(a.GetProperty("layers").EnumerateArray().ToList());
+        Assert.Equal("application/spdx+json", layer.GetProperty("mediaType").GetString());
+        Assert.Equal(File.ReadAllBytes(path), Blob(layer.GetProperty("digest").GetString()!));
+
+        // The SBOM is no file of the image's layers.
+        using var manifest = JsonDocument.Parse(Blob(imageDigest));
+        foreach (var l in manifest.RootElement.GetProperty("layers").EnumerateArray())
+        {
+            var files = RegularFiles(Path.Combine(blobs, l.GetProperty("digest").GetString()![7..]));
+            Assert.DoesNotContain(files.Keys, f => f.EndsWith("sbom.spdx.json", StringComparison.Ordinal));
+        }
+
+        // Real peers: umoci lists the tag alone and unpacks it; skopeo opens the tag as the image
+        // and copies the artifact (skopeo 1.9 finds a manifest only by its ref.name, so the copy's
+        // index.json names it), checking every blob against its digest on the way.
+        Assert.Equal(["1.0"], ImageTools.Succeeds(output, "umoci", "ls", "--layout", project.BundleFile("image")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        ImageTools.Succeeds(output, "umoci", "unpack", "--rootless", "--image", project.BundleFile("image") + ":1.0", Path.Combine(project.Directory, "unpacked"));
+        Assert.True(File.Exists(Path.Combine(project.Directory, "unpacked", "rootfs", "added.txt")));
+        Assert.False(File.Exists(Path.Combine(project.Directory, "unpacked", "rootfs", "sbom.spdx.json")));
+        Assert.Equal(Blob(imageDigest), System.Text.Encoding.UTF8.GetBytes(ImageTools.Succeeds(output, "skopeo", "inspect", "--raw", $"oci-archive:{project.BundleFile("image.tar")}:1.0").TrimEnd('\n')));
+        var named = Path.Combine(project.Directory, "named");
+        CopyFolder(project.BundleFile("image"), named);
+        var namedIndex = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(named, "index.json")))!;
+        namedIndex["manifests"]![1]!["annotations"] = new System.Text.Json.Nodes.JsonObject { ["org.opencontainers.image.ref.name"] = "sbom" };
+        File.WriteAllText(Path.Combine(named, "index.json"), namedIndex.ToJsonString());
+        Assert.Equal(Blob(artifactDigest), System.Text.Encoding.UTF8.GetBytes(ImageTools.Succeeds(output, "skopeo", "inspect", "--raw", $"oci:{named}:sbom").TrimEnd('\n')));
+        var copied = Path.Combine(project.Directory, "copied");
+        ImageTools.Succeeds(output, "skopeo", "--insecure-policy", "copy", $"oci:{named}:sbom", $"oci:{copied}:sbom");
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(Path.Combine(copied, "blobs", "sha256", layer.GetProperty("digest").GetString()![7..])));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>
     /// Cross-check with an independent scanner, @cyclonedx/cdxgen (npm; .ci/run installs 12.8.4), run
     /// offline on the unpacked rootfs of the default console app: nothing it finds may be missing
     /// from our SBOM. What it finds there: `-t rootfs` without its optional binary plugins (trivy)

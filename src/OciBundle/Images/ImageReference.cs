@@ -123,6 +123,26 @@ public sealed record ImageReference(string Property, string Text, ImageTransport
     /// <summary>The same transport and path with another image name: "oci-archive:base.tar:latest".</summary>
     public string WithName(string name) => (Name is null ? Text : Text[..^(Name.Length + 1)]) + ":" + name;
 
+    /// <summary>
+    /// The image's repository and tag as far as the reference tells them, for the SBOM's purl:
+    /// docker-archive's NAME:TAG; else the file or folder name (without .tar) and the REF.
+    /// </summary>
+    public (string Repository, string? Tag) RepositoryAndTag()
+    {
+        if (Transport == ImageTransport.DockerArchive && Name is { } named && named.LastIndexOf(':') is var colon && colon > named.LastIndexOf('/'))
+        {
+            return (named[..colon], named[(colon + 1)..]);
+        }
+
+        var file = Path.GetFileName(Path.TrimEndingDirectorySeparator(HostPath));
+        if (Transport != ImageTransport.Oci && file.EndsWith(".tar", StringComparison.OrdinalIgnoreCase))
+        {
+            file = file[..^".tar".Length];
+        }
+
+        return (file.Length == 0 ? "image" : file, Transport == ImageTransport.DockerArchive ? null : Name);
+    }
+
     /// <summary>"OciBaseImage oci-archive:base.tar", for origins of rootfs entries.</summary>
     public override string ToString() => $"{Property} {Text}";
 }

@@ -14,5 +14,13 @@ public static class MediaTypes
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
     public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
+    public const string TitleAnnotation = "org.opencontainers.image.title";
+    public const string CreatedAnnotation = "org.opencontainers.image.created";
+
+    /// <summary>The empty config of an artifact manifest (image-spec 1.1): the two bytes "{}".</summary>
+    public const string EmptyJson = "application/vnd.oci.empty.v1+json";
+
+    /// <summary>SPDX JSON, IANA-registered; the artifactType `oras attach` and `cosign attach sbom` use for it.</summary>
+    public const string SpdxJson = "application/spdx+json";
     public const string ContainerdNameAnnotation = "io.containerd.image.name";
 }

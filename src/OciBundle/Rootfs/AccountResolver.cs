@@ -26,7 +26,17 @@ public static class AccountResolver
             : (imageReference.Property, $"The image config's User ({imageReference.Property} {imageReference.Text})");
         if (userText is { } text && AccountNames.TrySplitUser(text, out var user, out var group))
         {
-            if (!RequestReader.TryParseId(user, out _))
+            if (RequestReader.TryParseId(user, out var numericUid))
+            {
+                // The image's numeric User without a group: Docker and containerd take the group of
+                // that uid's /etc/passwd line (getpwuid's, the first), else 0. Our OciUser's uid alone
+                // stays gid 0, as runc does and properties.md says.
+                if (group is null && ownUser is null && imageReference is not null && ReadPasswdLines(tree)?.FirstOrDefault(e => e.Uid == numericUid) is { } line)
+                {
+                    spec.Process.User.Gid = line.Gid;
+                }
+            }
+            else
             {
                 if (Lookup(reader, users.Value, property, shown, text, user, "/etc/passwd") is { } entry)
                 {
@@ -109,17 +119,34 @@ public static class AccountResolver
     /// <summary>name:password:uid:gid:gecos:home:shell; the first line for a name wins, as in getpwnam.</summary>
     private static Dictionary<string, (uint Uid, uint Gid)>? ReadPasswd(RootfsTree tree)
     {
-        if (ReadLines(tree, "etc/passwd") is not { } lines)
+        if (ReadPasswdLines(tree) is not { } lines)
         {
             return null;
         }
 
         var result = new Dictionary<string, (uint, uint)>(StringComparer.Ordinal);
+        foreach (var (name, uid, gid) in lines)
+        {
+            result.TryAdd(name, (uid, gid));
+        }
+
+        return result;
+    }
+
+    /// <summary>The valid lines of /etc/passwd in file order; null without the file.</summary>
+    private static List<(string Name, uint Uid, uint Gid)>? ReadPasswdLines(RootfsTree tree)
+    {
+        if (ReadLines(tree, "etc/passwd") is not { } lines)
+        {
+            return null;
+        }
+
+        var result = new List<(string, uint, uint)>();
         foreach (var fields in lines.Select(l => l.Split(':')).Where(f => f.Length >= 4))
         {
             if (RequestReader.TryParseId(fields[2], out var uid) && RequestReader.TryParseId(fields[3], out var gid))
             {
-                result.TryAdd(fields[0], (uid, gid));
+                result.Add((fields[0], uid, gid));
             }
         }
 

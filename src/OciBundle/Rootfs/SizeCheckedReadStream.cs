@@ -8,7 +8,7 @@ namespace OciBundle.Rootfs;
 /// shrank since it was listed would otherwise give a corrupt archive. Seekable on purpose: for an
 /// unseekable data stream the BCL TarWriter buffers the whole file in memory.
 /// </summary>
-internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLength, string origin) : Stream
+internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLength, string origin) : ReadOnlyStream
 {
     private long _position;
 
@@ -18,11 +18,7 @@ internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLengt
     /// </summary>
     internal ContentDigests.Hasher? Hasher { get; set; }
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => expectedLength;
 
@@ -31,8 +27,6 @@ internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLengt
         get => _position;
         set => Seek(value, SeekOrigin.Begin);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -93,14 +87,6 @@ internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLengt
         _position = target;
         return target;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -17,7 +17,21 @@ public sealed record SbomInput(
     IReadOnlyList<RootfsEntry> Sorted,
     ContentDigests Digests,
     string? AppDirectory,
-    string? SysrootHostPath);
+    string? SysrootHostPath,
+    SbomImage? Image = null,
+    SbomBaseImage? BaseImage = null);
+
+/// <summary>The image this build writes: it gives the bundle's package a pkg:oci purl.</summary>
+/// <param name="Name">OciImageName.</param>
+/// <param name="RepositoryUrl">The name when it starts with a registry host, else null (where the image will be pushed is not known).</param>
+/// <param name="Tag">The first OciImageTag.</param>
+public sealed record SbomImage(string Name, string ManifestDigest, string Architecture, string? RepositoryUrl, string? Tag);
+
+/// <summary>The base image the rootfs started from (OciBaseImage).</summary>
+/// <param name="Reference">As the user wrote it.</param>
+/// <param name="Name">The image's repository name for its purl (the archive's NAME, else the file or folder name).</param>
+/// <param name="Entries">The rootfs after its layers: a file still this very entry came from the base image.</param>
+public sealed record SbomBaseImage(string Reference, string Name, string? Tag, string ManifestDigest, string? Architecture, IReadOnlyDictionary<string, RootfsEntry> Entries);
 
 /// <summary>
 /// Builds the SPDX document: one package for the bundle, one per NuGet package of the app's
@@ -37,6 +51,9 @@ public static class SbomBuilder
         public required string Key { get; init; }
 
         public required SpdxDocument.Package Package { get; set; }
+
+        /// <summary>Listed in a package database the base image brought: the base image contains it.</summary>
+        public bool FromBaseImage { get; set; }
     }
 
     /// <param name="warn">Told, in a sentence, of a package database or deps.json that could not be read (its packages are left out).</param>
@@ -57,11 +74,29 @@ public static class SbomBuilder
             input.BundleName,
             string.IsNullOrWhiteSpace(input.Version) ? null : input.Version.Trim(),
             Supplier(input.Company, input.Authors),
-            null,
+            input.Image is { } image ? Purl.Oci(image.Name, image.ManifestDigest, image.Architecture, image.RepositoryUrl, image.Tag) : null,
             null,
             SpdxDocument.NoAssertion,
             "CONTAINER",
             "The OCI bundle's root filesystem, written by OciBundle.Sdk");
+        SpdxDocument.Package? baseImage = null;
+        if (input.BaseImage is { } b)
+        {
+            var purl = Purl.Oci(b.Name, b.ManifestDigest, b.Architecture, null, b.Tag);
+            baseImage = new SpdxDocument.Package(
+                ids.New("Package", purl.Replace("pkg:", "", StringComparison.Ordinal)),
+                b.Reference,
+                b.ManifestDigest,
+                null,
+                purl,
+                null,
+                SpdxDocument.NoAssertion,
+                "CONTAINER",
+                "The base image (OciBaseImage) the root filesystem starts from; the version is its manifest's digest")
+            {
+                Sha256 = b.ManifestDigest.StartsWith("sha256:", StringComparison.Ordinal) ? b.ManifestDigest["sha256:".Length..] : null,
+            };
+        }
 
         var ordered = packages.Values
             .OrderBy(p => p.Package.Name, StringComparer.Ordinal)
@@ -76,15 +111,24 @@ public static class SbomBuilder
             p.Package = p.Package with { Id = id };
         }
 
+        // A tree: the bundle contains the base image and what the build added; the base image
+        // contains the packages its own package database lists, and the files it brought.
         var relationships = new List<SpdxDocument.Relationship> { new(SpdxDocument.DocumentId, "DESCRIBES", bundleId) };
-        relationships.AddRange(ordered.Select(p => new SpdxDocument.Relationship(bundleId, "CONTAINS", p.Package.Id)));
+        if (baseImage is not null)
+        {
+            relationships.Add(new(bundleId, "CONTAINS", baseImage.Id));
+        }
+
+        relationships.AddRange(ordered.Select(p => new SpdxDocument.Relationship(p.FromBaseImage && baseImage is not null ? baseImage.Id : bundleId, "CONTAINS", p.Package.Id)));
         var files = new List<SpdxDocument.File>();
         foreach (var entry in input.Sorted.Where(e => e.Type == RootfsEntryType.RegularFile))
         {
             var digest = input.Digests.For(entry);
             var file = new SpdxDocument.File(ids.New("File", entry.Path), entry.Path, digest.Sha256, digest.Sha1);
             files.Add(file);
-            var owner = fileOwner.TryGetValue(entry.Path, out var purl) ? idByPurl[purl] : bundleId;
+            var owner = fileOwner.TryGetValue(entry.Path, out var purl) ? idByPurl[purl]
+                : baseImage is not null && FromBase(input, entry) ? baseImage.Id
+                : bundleId;
             relationships.Add(new SpdxDocument.Relationship(owner, "CONTAINS", file.Id));
         }
 
@@ -93,7 +137,7 @@ public static class SbomBuilder
             Name = input.BundleName,
             Created = SpdxDocument.Rfc3339(input.SourceDateEpoch),
             Creator = "Tool: OciBundle.Sdk-" + input.ToolVersion,
-            Packages = [bundle, .. ordered.Select(p => p.Package)],
+            Packages = [bundle, .. baseImage is null ? [] : new[] { baseImage }, .. ordered.Select(p => p.Package)],
             Files = files,
             Relationships = relationships
                 .OrderBy(r => r.From, StringComparer.Ordinal)
@@ -102,6 +146,10 @@ public static class SbomBuilder
                 .ToList(),
         };
     }
+
+    /// <summary>Whether the base image brought this very entry (the project did not replace it).</summary>
+    private static bool FromBase(SbomInput input, RootfsEntry entry) =>
+        input.BaseImage is { } b && b.Entries.TryGetValue(entry.Path, out var original) && ReferenceEquals(original, entry);
 
     /// <summary>"Organization: Company", else "Person: Authors", else NOASSERTION (null).</summary>
     public static string? Supplier(string? company, string? authors)
@@ -232,11 +280,17 @@ public static class SbomBuilder
 
         // Debian: var/lib/dpkg/status with info/*.list; distroless images keep one status paragraph per package in status.d/.
         var debian = new List<DebianPackages.Package>();
+        var fromBase = new HashSet<DebianPackages.Package>();
         if (byPath.TryGetValue("var/lib/dpkg/status", out var status))
         {
             if (TryRead(status) is { } text)
             {
-                debian.AddRange(DebianPackages.ParseStatus(text));
+                var parsed = DebianPackages.ParseStatus(text);
+                debian.AddRange(parsed);
+                if (FromBase(input, status))
+                {
+                    fromBase.UnionWith(parsed);
+                }
             }
             else
             {
@@ -249,28 +303,34 @@ public static class SbomBuilder
             if (TryRead(entry) is { } text)
             {
                 // status.d paragraphs carry no Status line: each file is one installed package.
-                debian.AddRange(DebianPackages.ParseStatus(string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("Status:", StringComparison.Ordinal))) + "\nStatus: install ok installed\n"));
+                var parsed = DebianPackages.ParseStatus(string.Join('\n', text.Split('\n').Where(l => !l.StartsWith("Status:", StringComparison.Ordinal))) + "\nStatus: install ok installed\n");
+                debian.AddRange(parsed);
+                if (FromBase(input, entry))
+                {
+                    fromBase.UnionWith(parsed);
+                }
             }
         }
 
         foreach (var package in debian)
         {
-            AddDebian(packages, package, () => Copyright(package.Name));
+            var purl = AddDebian(packages, package, () => Copyright(package.Name));
+            packages[purl].FromBaseImage |= fromBase.Contains(package);
         }
 
         if (debian.Count > 0)
         {
+            // dpkg's lists say /bin/busybox where a merged-/usr rootfs has usr/bin/busybox and an
+            // older one bin/busybox: both sides meet at the canonical (usr/) path.
+            var byCanonical = byPath.Keys.ToLookup(DebianPackages.Canonical, StringComparer.Ordinal);
             foreach (var list in byPath.Values.Where(e => e.Path.StartsWith("var/lib/dpkg/info/", StringComparison.Ordinal) && e.Path.EndsWith(".list", StringComparison.Ordinal)))
             {
                 if (DebianPackages.ListOwner(Path.GetFileName(list.Path)) is { } owner && Find(debian, owner) is { } package && TryRead(list) is { } text)
                 {
                     var purl = Purl.Debian(package.Name, package.Version, package.Architecture);
-                    foreach (var path in DebianPackages.ListPaths(text))
+                    foreach (var path in DebianPackages.ListPaths(text).SelectMany(p => byCanonical[p]))
                     {
-                        if (byPath.ContainsKey(path))
-                        {
-                            fileOwner.TryAdd(path, purl);
-                        }
+                        fileOwner.TryAdd(path, purl);
                     }
                 }
             }
@@ -284,7 +344,7 @@ public static class SbomBuilder
                     foreach (var line in text.Split('\n'))
                     {
                         var space = line.IndexOf("  ", StringComparison.Ordinal);
-                        if (space > 0 && DebianPackages.Canonical(line[(space + 2)..]) is var path && byPath.ContainsKey(path))
+                        foreach (var path in space > 0 ? byCanonical[DebianPackages.Canonical(line[(space + 2)..])] : [])
                         {
                             fileOwner.TryAdd(path, purl);
                         }
@@ -314,6 +374,8 @@ public static class SbomBuilder
                             package.License is { } l && SpdxLicenses.Expression(l) is { } id ? id : SpdxDocument.NoAssertion, null, null),
                     };
                 }
+
+                packages[purl].FromBaseImage |= FromBase(input, apk);
 
                 foreach (var path in package.Files.Where(byPath.ContainsKey))
                 {

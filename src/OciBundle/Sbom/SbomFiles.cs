@@ -14,7 +14,11 @@ public static class SbomFiles
     public static readonly string ToolVersion =
         (typeof(SbomFiles).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
-    public static BundleOutputFile Write(string staging, RequestReader request, BundleSettings settings, BundleOptions options, RootfsPlan plan, IReadOnlyList<RootfsEntry> sorted, ContentDigests digests, Action<Diagnostic> report)
+    /// <param name="image">The image this build writes, already with its manifest digest; null without one.</param>
+    /// <param name="baseImage">The base image the rootfs started from; null without one.</param>
+    /// <returns>The staged file and its bytes (the image attaches the same bytes).</returns>
+    public static (BundleOutputFile File, byte[] Bytes) Write(
+        string staging, RequestReader request, BundleSettings settings, BundleOptions options, RootfsPlan plan, IReadOnlyList<RootfsEntry> sorted, ContentDigests digests, SbomImage? image, SbomBaseImage? baseImage, Action<Diagnostic> report)
     {
         var input = new SbomInput(
             request.String(SurfaceNames.BundleName) ?? "bundle",
@@ -26,7 +30,9 @@ public static class SbomFiles
             sorted,
             digests,
             settings.Publish.AppDirectory,
-            plan.SharedLibraries?.SysrootHostPath);
+            plan.SharedLibraries?.SysrootHostPath,
+            image,
+            baseImage);
         var document = SbomBuilder.Build(input, (what, why) => report(Diagnostic.Warning(Messages.SbomInputUnreadable, null, what, why.TrimEnd('.'))));
         var bytes = document.ToJson();
         var path = Path.Combine(staging, SpdxDocument.FileName);
@@ -37,6 +43,6 @@ public static class SbomFiles
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Count()} {g.Key}");
         report(Diagnostic.Detail(Messages.SbomWritten, null, document.Packages.Count, string.Join(", ", ["1 bundle", .. kinds]), document.Files.Count));
-        return new BundleOutputFile(path, OutputKinds.Sbom, bytes.Length, Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant());
+        return (new BundleOutputFile(path, OutputKinds.Sbom, bytes.Length, Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant()), bytes);
     }
 }

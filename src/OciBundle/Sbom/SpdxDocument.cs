@@ -28,7 +28,11 @@ public sealed class SpdxDocument
         string? Sha512,
         string LicenseDeclared,
         string? Purpose,
-        string? Comment);
+        string? Comment)
+    {
+        /// <summary>Hex SHA-256 of the package (an image's manifest digest), or null.</summary>
+        public string? Sha256 { get; init; }
+    }
 
     public sealed record File(string Id, string Path, string Sha256, string Sha1);
 
@@ -96,13 +100,20 @@ public sealed class SpdxDocument
                 json.WriteString("supplier", p.Supplier is null ? NoAssertion : Text(p.Supplier));
                 json.WriteString("downloadLocation", NoAssertion);
                 json.WriteBoolean("filesAnalyzed", false);
-                if (p.Sha512 is not null)
+                if (p.Sha256 is not null || p.Sha512 is not null)
                 {
                     json.WriteStartArray("checksums");
-                    json.WriteStartObject();
-                    json.WriteString("algorithm", "SHA512");
-                    json.WriteString("checksumValue", p.Sha512);
-                    json.WriteEndObject();
+                    foreach (var (algorithm, value) in new[] { ("SHA256", p.Sha256), ("SHA512", p.Sha512) })
+                    {
+                        if (value is not null)
+                        {
+                            json.WriteStartObject();
+                            json.WriteString("algorithm", algorithm);
+                            json.WriteString("checksumValue", value);
+                            json.WriteEndObject();
+                        }
+                    }
+
                     json.WriteEndArray();
                 }
 

@@ -219,6 +219,65 @@ public sealed class ImageWriterTests : IDisposable
     }
 
     [Fact]
+    public void The_sbom_is_attached_as_an_artifact_that_refers_to_the_image_manifest()
+    {
+        var output = _temp.Combine("out");
+        Directory.CreateDirectory(output);
+        var tree = new RootfsTree();
+        tree.Add(File("hello", "hi"));
+        var config = new ImageConfig { Architecture = "amd64", Entrypoint = ["/hello"] };
+        var sbom = "{\"spdxVersion\":\"SPDX-2.3\"}\n"u8.ToArray();
+        Descriptor? seen = null;
+        var result = ImageWriter.Write(output, Options(output), Settings("1.0"), config, tree.Sorted(), null, null, manifest =>
+        {
+            seen = manifest;
+            Assert.True(System.IO.File.Exists(Path.Combine(output, "image", "blobs", "sha256", manifest.Digest[7..]))); // written before the SBOM is made
+            return sbom;
+        });
+
+        Assert.Equal(result.Manifest, seen);
+        var artifact = result.SbomArtifact!;
+        var blobs = Path.Combine(output, "image", "blobs", "sha256");
+        var indexText = System.IO.File.ReadAllText(Path.Combine(output, "image", "index.json"));
+        var index = JsonNode.Parse(indexText)!["manifests"]!.AsArray();
+        Assert.Equal(2, index.Count);
+        Assert.Equal(result.Manifest.Digest, index[0]!["digest"]!.GetValue<string>());
+        Assert.EndsWith(
+            $",{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{artifact.Digest}\",\"size\":{artifact.Size},\"artifactType\":\"application/spdx+json\"}}]}}",
+            indexText,
+            StringComparison.Ordinal);
+
+        var bytes = System.IO.File.ReadAllBytes(Path.Combine(blobs, artifact.Digest[7..]));
+        Assert.Equal(artifact.Digest, Sha(bytes));
+        Assert.Equal(
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"artifactType\":\"application/spdx+json\","
+            + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2},"
+            + $"\"layers\":[{{\"mediaType\":\"application/spdx+json\",\"digest\":\"{Sha(sbom)}\",\"size\":{sbom.Length},\"annotations\":{{\"org.opencontainers.image.title\":\"sbom.spdx.json\"}}}}],"
+            + $"\"subject\":{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{result.Manifest.Digest}\",\"size\":{result.Manifest.Size}}},"
+            + "\"annotations\":{\"org.opencontainers.image.created\":\"2023-11-14T22:13:20Z\"}}",
+            Encoding.UTF8.GetString(bytes));
+        Assert.Equal(sbom, System.IO.File.ReadAllBytes(Path.Combine(blobs, Sha(sbom)[7..])));
+        Assert.Equal("{}", System.IO.File.ReadAllText(Path.Combine(blobs, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")));
+
+        // docker load reads manifest.json: it lists the image alone.
+        var docker = JsonNode.Parse(System.IO.File.ReadAllText(Path.Combine(output, "image", "manifest.json")))!.AsArray();
+        Assert.Equal(Sha(System.IO.File.ReadAllBytes(Path.Combine(blobs, docker.Single()!["Config"]!.GetValue<string>()["blobs/sha256/".Length..]))), JsonNode.Parse(System.IO.File.ReadAllText(Path.Combine(blobs, result.Manifest.Digest[7..])))!["config"]!["digest"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void No_sbom_no_artifact()
+    {
+        var output = _temp.Combine("out");
+        Directory.CreateDirectory(output);
+        var tree = new RootfsTree();
+        tree.Add(File("hello", "hi"));
+        var result = ImageWriter.Write(output, Options(output), Settings("1.0"), new ImageConfig { Architecture = "amd64" }, tree.Sorted(), null, null, _ => null);
+        Assert.Null(result.SbomArtifact);
+        Assert.Single(JsonNode.Parse(System.IO.File.ReadAllText(Path.Combine(output, "image", "index.json")))!["manifests"]!.AsArray());
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(output, "image", "blobs", "sha256")).Length);
+    }
+
+    [Fact]
     public void Config_json_has_a_fixed_shape()
     {
         var config = new ImageConfig

@@ -88,6 +88,31 @@ public class ProcessDefaultsTests
         Assert.Equal("/", spec.Process.Cwd);
     }
 
+    [Theory]
+    [InlineData("1000", "", 1000u, 1001u)] // in /etc/passwd: its group, as Docker does
+    [InlineData("1000:5", "", 1000u, 5u)] // a group written wins
+    [InlineData("4242", "", 4242u, 0u)] // not in /etc/passwd: 0
+    [InlineData("1000", "1000", 1000u, 0u)] // OciUser's uid alone stays gid 0 (runc's rule)
+    public void A_numeric_image_user_takes_its_group_from_the_images_passwd(string imageUser, string ociUser, uint uid, uint gid)
+    {
+        using var temp = new TempDirectory();
+        var layout = new TestLayout(temp.Combine("img"));
+        var layer = layout.Layer(Tar("etc/", "etc/passwd=root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\nalias:x:1000:7::/:/bin/sh\n"));
+        layout.Index(Entry(layout.Image([layer], config: new { User = imageUser })));
+        var spec = Build(temp, ociUser.Length > 0 ? r => r.With(SurfaceNames.User, ociUser) : null);
+        Assert.Equal((uid, gid), (spec.Process.User.Uid, spec.Process.User.Gid));
+    }
+
+    [Fact]
+    public void A_numeric_image_user_without_an_etc_passwd_is_gid_0()
+    {
+        using var temp = new TempDirectory();
+        var layout = new TestLayout(temp.Combine("img"));
+        layout.Index(Entry(layout.Image([layout.Layer(Tar("a=1"))], config: new { User = "1000" })));
+        var spec = Build(temp);
+        Assert.Equal((1000u, 0u), (spec.Process.User.Uid, spec.Process.User.Gid));
+    }
+
     [Fact]
     public void An_image_user_the_image_lacks_is_OCIB3117_at_the_base_image()
     {

@@ -46,6 +46,33 @@ public class ResolutionTests
     }
 
     [Fact]
+    public void An_artifact_beside_the_image_is_not_an_image()
+    {
+        using var temp = new TempDirectory();
+        var layout = new TestLayout(temp.Combine("img"));
+        var image = layout.Image([layout.Layer(Tar("platform=amd64"))]);
+        var empty = layout.Blob("{}"u8.ToArray(), "application/vnd.oci.empty.v1+json");
+        var sbom = layout.Blob("{}"u8.ToArray(), "application/spdx+json");
+        var artifact = layout.Blob(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            schemaVersion = 2,
+            mediaType = MediaTypes.ImageManifest,
+            artifactType = "application/spdx+json",
+            config = new { mediaType = empty.MediaType, digest = empty.Digest, size = empty.Size },
+            layers = new[] { new { mediaType = sbom.MediaType, digest = sbom.Digest, size = sbom.Size } },
+            subject = new { mediaType = image.MediaType, digest = image.Digest, size = image.Size },
+        }), MediaTypes.ImageManifest);
+        var artifactEntry = (Dictionary<string, object?>)Entry(artifact);
+        artifactEntry["artifactType"] = "application/spdx+json";
+
+        // Both without a platform (as umoci writes an image): only the image is a candidate.
+        layout.Index(Entry(image), artifactEntry);
+        var (tree, loaded) = Load("oci:img", temp.Path, temp.Combine("spool"));
+        Assert.Equal("amd64", Content(tree, "platform"));
+        Assert.Equal(image.Digest, loaded.Manifest.Digest);
+    }
+
+    [Fact]
     public void No_image_for_the_platform_is_OCIB3109_listing_the_platforms()
     {
         using var temp = new TempDirectory();

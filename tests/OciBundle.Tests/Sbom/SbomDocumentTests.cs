@@ -159,6 +159,70 @@ public sealed class SbomDocumentTests : IDisposable
     }
 
     [Fact]
+    public void Oci_purls_name_the_manifest_digest_with_sorted_qualifiers()
+    {
+        var digest = "sha256:" + new string('a', 64);
+        Assert.Equal($"pkg:oci/app@sha256%3A{new string('a', 64)}?arch=amd64&repository_url=ghcr.io/team/app&tag=1.0", Purl.Oci("ghcr.io/team/App", digest, "amd64", "ghcr.io/team/app", "1.0"));
+        Assert.Equal($"pkg:oci/busybox@sha256%3A{new string('a', 64)}", Purl.Oci("busybox", digest, null, null, null));
+        Assert.Equal($"pkg:oci/app@sha256%3A{new string('a', 64)}?repository_url=localhost%3A5000/app", Purl.Oci("localhost:5000/app", digest, "", "localhost:5000/app", null));
+    }
+
+    [Fact]
+    public void The_base_image_is_a_package_with_its_digest_and_contains_its_packages_and_unchanged_files()
+    {
+        List<RootfsEntry> entries =
+        [
+            File("app/app.dll", "app"),
+            File("bin/busybox", "busybox"),
+            File("bin/true", "true"),
+            File("etc/debian_version", "12.4\n"),
+            File("etc/motd", "replaced by the project"),
+            File("var/lib/dpkg/info/base-files.list", "/.\n/etc\n/etc/debian_version\n/usr/bin/true\n"),
+            File("var/lib/dpkg/status", Status),
+        ];
+        var baseEntries = entries.Where(e => !e.Path.StartsWith("app/", StringComparison.Ordinal) && e.Path != "etc/motd").ToDictionary(e => e.Path);
+        baseEntries["etc/motd"] = File("etc/motd.base", "the base's") with { Path = "etc/motd" };
+        var manifest = "sha256:" + new string('b', 64);
+        var image = "sha256:" + new string('c', 64);
+        var input = Input(entries) with
+        {
+            Image = new SbomImage("ghcr.io/team/app", image, "amd64", "ghcr.io/team/app", "1.0"),
+            BaseImage = new SbomBaseImage("oci-archive:base/debian.tar:12", "debian", "12", manifest, "amd64", baseEntries),
+        };
+        using var parsed = JsonDocument.Parse(SbomBuilder.Build(input, (_, _) => { }).ToJson());
+        var root = parsed.RootElement;
+        var packages = root.GetProperty("packages").EnumerateArray().ToList();
+        static string Purl0(JsonElement p) => p.GetProperty("externalRefs")[0].GetProperty("referenceLocator").GetString()!;
+        Assert.Equal($"pkg:oci/app@sha256%3A{new string('c', 64)}?arch=amd64&repository_url=ghcr.io/team/app&tag=1.0", Purl0(packages[0]));
+        var baseImage = packages[1];
+        Assert.Equal("oci-archive:base/debian.tar:12", baseImage.GetProperty("name").GetString());
+        Assert.Equal(manifest, baseImage.GetProperty("versionInfo").GetString());
+        Assert.Equal($"pkg:oci/debian@sha256%3A{new string('b', 64)}?arch=amd64&tag=12", Purl0(baseImage));
+        Assert.Equal("CONTAINER", baseImage.GetProperty("primaryPackagePurpose").GetString());
+        var checksum = Assert.Single(baseImage.GetProperty("checksums").EnumerateArray());
+        Assert.Equal(("SHA256", new string('b', 64)), (checksum.GetProperty("algorithm").GetString(), checksum.GetProperty("checksumValue").GetString()));
+
+        var baseId = baseImage.GetProperty("SPDXID").GetString()!;
+        var relationships = root.GetProperty("relationships").EnumerateArray().Select(r => (r.GetProperty("spdxElementId").GetString()!, r.GetProperty("relationshipType").GetString()!, r.GetProperty("relatedSpdxElement").GetString()!)).ToList();
+        string Id(string name) => packages.Single(p => p.GetProperty("name").GetString() == name).GetProperty("SPDXID").GetString()!;
+        string Owner(string path)
+        {
+            var id = root.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("fileName").GetString() == "./" + path).GetProperty("SPDXID").GetString();
+            return relationships.Single(r => r.Item3 == id).Item1;
+        }
+
+        Assert.Contains(("SPDXRef-Package-bundle-app", "CONTAINS", baseId), relationships);
+        Assert.Contains((baseId, "CONTAINS", Id("libc6")), relationships);
+        Assert.Contains((baseId, "CONTAINS", Id("base-files")), relationships);
+        Assert.DoesNotContain(("SPDXRef-Package-bundle-app", "CONTAINS", Id("libc6")), relationships);
+        Assert.Equal(Id("base-files"), Owner("etc/debian_version"));
+        Assert.Equal(baseId, Owner("bin/busybox"));
+        Assert.Equal(Id("base-files"), Owner("bin/true")); // the list's /usr/bin/true in a rootfs without merged /usr
+        Assert.Equal("SPDXRef-Package-bundle-app", Owner("etc/motd")); // the project replaced it
+        Assert.Equal("SPDXRef-Package-bundle-app", Owner("app/app.dll"));
+    }
+
+    [Fact]
     public void Ids_are_valid_deterministic_and_unique()
     {
         var ids = new SpdxIds();

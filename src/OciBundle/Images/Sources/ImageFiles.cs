@@ -164,22 +164,14 @@ internal sealed class TarFiles : IImageFiles
     }
 
     /// <summary>The next <c>length</c> bytes of a stream, then its end.</summary>
-    private sealed class SliceStream(Stream inner, long size) : Stream
+    private sealed class SliceStream(Stream inner, long size) : Rootfs.ReadOnlyStream
     {
         private readonly long _size = size;
         private long _left = size;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
         public override long Length => _size;
 
         public override long Position { get => _size - _left; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -187,16 +179,6 @@ internal sealed class TarFiles : IImageFiles
             _left -= n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

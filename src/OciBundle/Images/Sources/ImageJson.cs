@@ -9,7 +9,8 @@ internal sealed class ImageFormatException(string message, string? badDigest = n
 }
 
 /// <summary>One entry of an index: a manifest or a nested index, its platform and ref name when given.</summary>
-internal sealed record IndexEntry(Descriptor Descriptor, ImagePlatform? Platform, string? RefName);
+/// <param name="ArtifactType">The descriptor's artifactType (image-spec 1.1): set on an artifact (an SBOM, a signature) listed beside the images, never on an image.</param>
+internal sealed record IndexEntry(Descriptor Descriptor, ImagePlatform? Platform, string? RefName, string? ArtifactType = null);
 
 /// <summary>An image manifest: its config and layers.</summary>
 internal sealed record ManifestDocument(string? MediaType, Descriptor Config, IReadOnlyList<Descriptor> Layers);
@@ -47,7 +48,7 @@ internal static class ImageJson
                     NullIfEmpty(String(platformObject, "variant")));
             }
 
-            entries.Add(new IndexEntry(descriptor, platform, Annotations(item).GetValueOrDefault(MediaTypes.RefNameAnnotation)));
+            entries.Add(new IndexEntry(descriptor, platform, Annotations(item).GetValueOrDefault(MediaTypes.RefNameAnnotation), NullIfEmpty(String(item, "artifactType"))));
         }
 
         return entries;

@@ -74,6 +74,10 @@ internal sealed class OciLayoutSource(ImageReference reference, IImageFiles file
                 var nested = BlobReading.ReadJson(this, entry.Descriptor, "nested index", b => ImageJson.ParseIndex(b));
                 Collect(nested, depth + 1, into, refName ?? entry.RefName);
             }
+            else if (entry.ArtifactType is not null)
+            {
+                // An artifact that refers to an image (our own image's SBOM, what `oras attach` adds): not an image.
+            }
             else if (mediaType is MediaTypes.ImageManifest or MediaTypes.DockerManifest or "")
             {
                 into.Add(entry with { RefName = refName ?? entry.RefName });

@@ -9,23 +9,15 @@ namespace OciBundle.Images.Sources;
 /// OCIB3104). A reader that stops early checks nothing, so callers read to the end
 /// (<see cref="ReadToEnd"/>) before they trust what they read.
 /// </summary>
-internal sealed class VerifiedBlobStream(Stream inner, Descriptor descriptor, ImageReference reference, string role) : Stream
+internal sealed class VerifiedBlobStream(Stream inner, Descriptor descriptor, ImageReference reference, string role) : Rootfs.ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _read;
     private bool _verified;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => descriptor.Size;
 
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -77,16 +69,6 @@ internal sealed class VerifiedBlobStream(Stream inner, Descriptor descriptor, Im
 
         _verified = true;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

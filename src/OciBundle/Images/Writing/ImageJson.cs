@@ -119,8 +119,35 @@ public static class ImageJson
         Annotations(w, annotations);
     });
 
-    /// <summary>index.json of the layout: the manifest once per name, each with its platform and names.</summary>
-    public static byte[] Index(Descriptor manifest, ImageConfig config, IReadOnlyList<ImageRef> refs) => Write(w =>
+    /// <summary>
+    /// An artifact manifest (image-spec 1.1, "guidelines for artifact usage"), as `oras attach`
+    /// writes it: the empty config, one layer with the attached file, and the image manifest
+    /// it refers to as its subject.
+    /// </summary>
+    public static byte[] ArtifactManifest(string artifactType, Descriptor emptyConfig, Descriptor layer, string title, Descriptor subject, string created) => Write(w =>
+    {
+        w.WriteNumber("schemaVersion", 2);
+        w.WriteString("mediaType", MediaTypes.ImageManifest);
+        w.WriteString("artifactType", artifactType);
+        w.WritePropertyName("config");
+        WriteDescriptor(w, emptyConfig);
+        w.WriteStartArray("layers");
+        WriteDescriptor(w, layer, inner => Annotations(inner, new SortedDictionary<string, string>(StringComparer.Ordinal) { [MediaTypes.TitleAnnotation] = title }));
+        w.WriteEndArray();
+        w.WritePropertyName("subject");
+        WriteDescriptor(w, subject);
+        Annotations(w, new SortedDictionary<string, string>(StringComparer.Ordinal) { [MediaTypes.CreatedAnnotation] = created });
+    });
+
+    /// <summary>The empty JSON blob an artifact's config points at.</summary>
+    public static byte[] Empty() => "{}"u8.ToArray();
+
+    /// <summary>
+    /// index.json of the layout: the manifest once per name, each with its platform and names;
+    /// then each artifact that refers to it, unnamed, with its artifactType (as oras-go's OCI
+    /// layout store lists referrers, so a tool that walks index.json finds them).
+    /// </summary>
+    public static byte[] Index(Descriptor manifest, ImageConfig config, IReadOnlyList<ImageRef> refs, IReadOnlyList<(Descriptor Manifest, string ArtifactType)>? referrers = null) => Write(w =>
     {
         w.WriteNumber("schemaVersion", 2);
         w.WriteString("mediaType", MediaTypes.ImageIndex);
@@ -144,6 +171,11 @@ public static class ImageJson
                     [MediaTypes.RefNameAnnotation] = r.Tag,
                 });
             });
+        }
+
+        foreach (var (artifact, artifactType) in referrers ?? [])
+        {
+            WriteDescriptor(w, artifact, inner => inner.WriteString("artifactType", artifactType));
         }
 
         w.WriteEndArray();

@@ -9,8 +9,8 @@ namespace OciBundle.Images.Writing;
 /// <summary>The bundle's rootfs.tar.gz when it holds exactly the image's one layer: reused, not compressed twice.</summary>
 public sealed record ReusableLayer(string Path, string Sha256, long Size, string UncompressedSha256);
 
-/// <summary>What <see cref="ImageWriter.Write"/> staged: image/ and image.tar, their SHA256SUMS lines, and the manifest it wrote.</summary>
-public sealed record ImageWriteResult(BundleOutputFile Layout, BundleOutputFile Archive, IReadOnlyList<string> SumLines, Descriptor Manifest, int LayerCount);
+/// <summary>What <see cref="ImageWriter.Write"/> staged: image/ and image.tar, their SHA256SUMS lines, the manifest it wrote, and the SBOM artifact's manifest that refers to it (null without one).</summary>
+public sealed record ImageWriteResult(BundleOutputFile Layout, BundleOutputFile Archive, IReadOnlyList<string> SumLines, Descriptor Manifest, int LayerCount, Descriptor? SbomArtifact);
 
 /// <summary>
 /// Writes the OCI image: image/ (an OCI image layout: oci-layout, index.json, blobs/sha256/…)
@@ -32,6 +32,11 @@ public static class ImageWriter
     /// <param name="sorted">The final rootfs, as <see cref="RootfsTree.Sorted"/> gives it.</param>
     /// <param name="baseImage">The base image: its layers are copied byte for byte, then one layer of the project's changes. Null: the whole rootfs is one layer.</param>
     /// <param name="reusable">rootfs.tar.gz of this build, when written from the same <paramref name="sorted"/> (no base image only).</param>
+    /// <param name="sbomFor">
+    /// Called with the image manifest once it is written; returns the SBOM to attach (its purl
+    /// names the manifest's digest, so it can only be made now), or null for none. The
+    /// artifact goes into the layout only, never into a layer.
+    /// </param>
     public static ImageWriteResult Write(
         string staging,
         BundleOptions options,
@@ -40,6 +45,7 @@ public static class ImageWriter
         IReadOnlyList<RootfsEntry> sorted,
         BaseImage? baseImage,
         ReusableLayer? reusable,
+        Func<Descriptor, byte[]?>? sbomFor = null,
         CancellationToken cancellation = default)
     {
         var layout = Path.Combine(staging, LayoutName);
@@ -90,8 +96,17 @@ public static class ImageWriter
         }
 
         var manifest = WriteBlob(blobs, MediaTypes.ImageManifest, ImageJson.Manifest(configBlob, layers, annotations));
+        var referrers = new List<(Descriptor Manifest, string ArtifactType)>();
+        Descriptor? sbomArtifact = null;
+        if (sbomFor?.Invoke(manifest) is { } sbom)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            sbomArtifact = Attach(blobs, MediaTypes.SpdxJson, sbom, BundleFiles.SbomFileName, manifest, created);
+            referrers.Add((sbomArtifact, MediaTypes.SpdxJson));
+        }
+
         var fullName = ImageNames.FullName(settings.Name);
-        File.WriteAllBytes(Path.Combine(layout, "index.json"), ImageJson.Index(manifest, finalConfig, settings.Tags.Select(t => new ImageRef(fullName, t)).ToList()));
+        File.WriteAllBytes(Path.Combine(layout, "index.json"), ImageJson.Index(manifest, finalConfig, settings.Tags.Select(t => new ImageRef(fullName, t)).ToList(), referrers));
         File.WriteAllBytes(Path.Combine(layout, "oci-layout"), ImageJson.Layout());
         File.WriteAllBytes(Path.Combine(layout, DockerManifestName), ImageJson.DockerArchiveManifest(configBlob, layers, settings.Tags.Select(t => $"{settings.Name}:{t}").ToList()));
 
@@ -103,7 +118,19 @@ public static class ImageWriter
         var digests = FileDigests.Sha256Hex(fileEntries.Select(e => e.SourcePath!).ToList());
         var lines = fileEntries.Select((e, i) => BundleFiles.SumLine(digests[i], $"{LayoutName}/{e.Path}")).ToList();
         lines.Add(BundleFiles.SumLine(archive.Sha256, ArchiveName));
-        return new ImageWriteResult(new BundleOutputFile(layout, OutputKinds.ImageLayout, 0, ""), archive, lines, manifest, layers.Count);
+        return new ImageWriteResult(new BundleOutputFile(layout, OutputKinds.ImageLayout, 0, ""), archive, lines, manifest, layers.Count, sbomArtifact);
+    }
+
+    /// <summary>
+    /// A file attached to the image as `oras attach` does it: the file as the one layer blob, the
+    /// empty config "{}", and an artifact manifest whose subject is the image manifest.
+    /// Docker's manifest.json does not list it: `docker load` sees only the image.
+    /// </summary>
+    private static Descriptor Attach(string blobs, string artifactType, byte[] content, string title, Descriptor subject, string created)
+    {
+        var empty = WriteBlob(blobs, MediaTypes.EmptyJson, ImageJson.Empty());
+        var file = WriteBlob(blobs, artifactType, content);
+        return WriteBlob(blobs, MediaTypes.ImageManifest, ImageJson.ArtifactManifest(artifactType, empty, file, title, subject, created));
     }
 
     /// <summary>"sha256:&lt;hex&gt;".</summary>
