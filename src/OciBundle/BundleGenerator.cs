@@ -54,6 +54,8 @@ public static class BundleGenerator
     private static BundleResult? Run(BundleRequest request, Action<Diagnostic> report, CancellationToken cancellation, Func<bool> reportedAsError, Doing doing)
     {
         var diagnostics = new DiagnosticBag();
+        var timings = new BuildTimings().Begin();
+        var sinceProcessStart = BuildTimings.SinceProcessStart();
 
         // A plugin config becomes properties and items ahead of the project's: every later stage
         // (spec, checks, fingerprint, plugin output) sees the merged request.
@@ -77,12 +79,16 @@ public static class BundleGenerator
             return null;
         }
 
+        timings.Mark("request");
         doing.What = "taking the inputs' fingerprint";
         var configJson = SpecJson.Serialize(spec);
         var inputs = InputFingerprint.ComputeWithEntries(request, configJson, options, plan);
         var fingerprint = inputs.Digest;
+        timings.Mark("fingerprint");
         if (UpToDateStamp.ReadIfCurrent(options.StampFile, fingerprint) is { } current)
         {
+            timings.Mark("stamp");
+            ReportTimings(report, timings, sinceProcessStart);
             return new BundleResult(options.OutputDirectory, current, UpToDate: true);
         }
 
@@ -91,8 +97,11 @@ public static class BundleGenerator
         try
         {
             var outputs = Write(reader, spec, options, image, plan, report, reportedAsError, cancellation, doing);
+            timings.Mark("cleanup");
             report(Diagnostic.Detail(Messages.BundleRewritten, null, why));
             UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs, inputs.Entries);
+            timings.Mark("stamp");
+            ReportTimings(report, timings, sinceProcessStart);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
         }
         catch (OciBundleException e)
@@ -111,21 +120,30 @@ public static class BundleGenerator
         }
     }
 
+    /// <summary>OCIB5017 at detailed verbosity: where the time went (docs/performance.md).</summary>
+    private static void ReportTimings(Action<Diagnostic> report, BuildTimings timings, double? sinceProcessStart) =>
+        report(Diagnostic.Detail(Messages.BuildTimings, null, timings.Summary(), sinceProcessStart is { } s ? s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "?"));
+
     private static IReadOnlyList<BundleOutputFile> Write(
         RequestReader request, RuntimeSpec spec, BundleOptions options, ImageSettings? image, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
     {
         doing.What = $"checking the output folder '{options.OutputDirectory}'";
+        var timings = BuildTimings.Current;
+        timings?.Mark("why");
         using var staging = BundleStaging.Create(options.OutputDirectory, options.StampFile);
+        timings?.Mark("staging");
         doing.What = plan.BaseRootfs is { } baseRootfs ? $"reading OciBaseRootfs '{baseRootfs}' and the rootfs items"
             : plan.BaseImage is { } reference ? $"reading {reference.Property} '{reference.Text}' and the rootfs items"
             : "reading the rootfs items";
         var tree = plan.Apply(staging.SpoolDirectory, report);
+        timings?.Mark("plan");
         doing.What = "checking the rootfs";
         MountPoints.AddTo(tree, spec);
         PluginRootfs.AddMountPoints(request, tree);
         CheckAgainstRootfs(request.Request, spec, plan, tree, report);
         var sorted = tree.Sorted();
         var configJson = SpecJson.Serialize(spec);
+        timings?.Mark("checks");
         cancellation.ThrowIfCancellationRequested();
         doing.What = $"writing the bundle into '{staging.Directory}'";
 
@@ -149,11 +167,14 @@ public static class BundleGenerator
                 reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest);
             }
 
+            timings?.Mark("rootfs");
+
             cancellation.ThrowIfCancellationRequested();
             var config = BundleFiles.WriteConfig(staging.Directory, configJson);
             sumLines.Add(BundleFiles.SumLine(config.Sha256, BundleFiles.ConfigFileName));
             sumLines.AddRange(rootfsLines);
             staged.AddRange([config, rootfs]);
+            timings?.Mark("config");
         }
 
         if (options.BundleFormat.HasFlag(BundleFormat.DockerPlugin))
@@ -162,6 +183,7 @@ public static class BundleGenerator
             var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, spec), sorted);
             sumLines.AddRange(pluginLines);
             staged.AddRange([directory, archive]);
+            timings?.Mark("plugin");
         }
 
         if (image is not null)
@@ -172,6 +194,7 @@ public static class BundleGenerator
             var written = ImageWriter.Write(staging.Directory, options, image, config, sorted, baseImage, reusable, cancellation);
             sumLines.AddRange(written.SumLines);
             staged.AddRange([written.Layout, written.Archive]);
+            timings?.Mark("image");
             report(Diagnostic.Info(Messages.ImageWritten, null, string.Join(", ", image.Tags.Select(t => $"{image.Name}:{t}")), written.LayerCount, written.Manifest.Digest));
         }
 
@@ -182,14 +205,17 @@ public static class BundleGenerator
             var sbom = SbomFiles.Write(staging.Directory, request, options, plan, sorted, digests, report);
             sumLines.Add(BundleFiles.SumLine(sbom.Sha256, SpdxDocument.FileName));
             staged.Add(sbom);
+            timings?.Mark("sbom");
         }
 
         staged.Add(BundleFiles.WriteChecksums(staging.Directory, sumLines));
+        timings?.Mark("checksums");
         if (options.ArchivePath is not null && options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing OciBundleArchivePath '{options.ArchivePath}'";
             staged.Add(BundleFiles.WriteArchive(staging.ArchiveStagingPath(options.ArchivePath), options, configJson, sorted));
+            timings?.Mark("archive");
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -199,7 +225,9 @@ public static class BundleGenerator
         }
 
         doing.What = $"moving the bundle into '{options.OutputDirectory}'";
-        return staging.Commit(staged, options.ArchivePath);
+        var committed = staging.Commit(staged, options.ArchivePath);
+        timings?.Mark("commit");
+        return committed;
     }
 
     /// <summary>

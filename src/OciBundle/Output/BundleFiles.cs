@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using OciBundle.Diagnostics;
 using OciBundle.Rootfs;
 
 namespace OciBundle.Output;
@@ -73,9 +74,9 @@ public static class BundleFiles
     private static BundleOutputFile WriteTarball(string path, CompressionLevel? level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest = null)
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        var hashing = new HashingStream(file);
+        var hashing = new HashingStream(new TimedStream(file, BuildTimings.Part.Output, leaveOpen: true));
         // Parallel gzip: the deflate work is nearly all of the cost, and its bytes do not depend on the core count.
-        Stream target = level is { } l ? new ParallelGzipStream(hashing, l, leaveOpen: true) : hashing;
+        Stream target = level is { } l ? new TimedStream(new ParallelGzipStream(hashing, l, leaveOpen: true), BuildTimings.Part.Compress, leaveOpen: false) : hashing;
         var tar = tarDigest is not null && level is not null ? new HashingStream(target) : null;
         using (var writer = new ReproducibleTarWriter(tar ?? target, mtime, leaveOpen: tar is not null))
         {
