@@ -158,13 +158,13 @@ public static class BundleGenerator
         {
             // With no base image the image's one layer is the whole rootfs: rootfs.tar.gz's very bytes, compressed once.
             string? tarDigest = null;
-            var reuse = image is not null && baseImage is null && options.Format == RootfsFormat.TarGz;
+            var reuse = image is not null && baseImage is null && options.Format is RootfsFormat.TarGz or RootfsFormat.TarZst;
             var (first, every) = PackingProgress.Thresholds(Environment.GetEnvironmentVariable(PackingProgress.IntervalVariable));
             var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted, PackingProgress.For(
                 sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every), reuse ? d => tarDigest = d : null, digests);
             if (reuse && tarDigest is not null)
             {
-                reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest);
+                reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest, options.Format == RootfsFormat.TarZst ? MediaTypes.LayerTarZstd : MediaTypes.LayerTarGzip);
             }
 
             timings?.Mark("rootfs");
