@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Packing benchmark (docs/performance.md): our packer against GNU tar + gzip and tar + pigz, on the
-# same cores, in one invocation, several rounds; prints medians, the ratios issue 7 asks for, peak
-# memory, the directory format against cp -a, and no-op dotnet builds.
-#   build/bench.sh [--rounds N] [--quick] [--loop-only]
-#     --rounds N   rounds of each timed packer and build (default 3); medians are reported
-#     --quick      skip GNU tar -czf (single-threaded, the slowest) and the dotnet build parts
-#     --loop-only  only the .NET developer's loop on a default console app (no corpus, no packers)
+# same cores, in one invocation, several rounds; prints medians, the ratios issues 7 and 15 ask
+# for, peak memory, the directory format against cp -a, and whole dotnet builds: a cold forced
+# re-pack against tar -c | pigz, a one-file change against the cold pack, no-op builds.
+#   build/bench.sh [--rounds N] [--quick] [--loop-only] [--build-only]
+#     --rounds N    rounds of each timed packer and build (default 3); medians are reported
+#     --quick       skip GNU tar -czf (single-threaded, the slowest) and the dotnet build parts
+#     --loop-only   only the .NET developer's loop on a default console app (no corpus, no packers)
+#     --build-only  only the whole builds of the corpus project (cold, one-file change, no-op) and pigz
 # Environment: BENCH_DIR (default /tmp/ocibundle-bench) holds the corpus and the outputs;
 # BENCH_CORPUS (default $BENCH_DIR/corpus, a copy of the .NET install folder, made if missing).
 set -euo pipefail
@@ -13,11 +15,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=3
 quick=false
 loop_only=false
+build_only=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --quick) quick=true; shift ;;
     --loop-only) loop_only=true; shift ;;
+    --build-only) build_only=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -109,11 +113,101 @@ if [[ ! -d $single ]]; then # the memory baseline: the same process with one fil
   mkdir -p "$single.tmp" && cp -a "$corpus/dotnet" "$single.tmp/" && mv "$single.tmp" "$single"
 fi
 
+out=$work/out
+results=$work/results
+
+# median NAME FIELD: the median of one field (1 wall, 2 user, 3 sys, 4 maxrss, 5 bytes) over the rounds.
+median() { awk -v f="$2" '{print $f}' "$results/$1" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+cpu() { awk -v u="$(median "$1" 2)" -v s="$(median "$1" 3)" 'BEGIN {printf "%.2f", u+s}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+# median_ratio A B: the median over the rounds of A's wall time over B's in the same round (on a
+# shared machine pairs drift together; the ratio of the medians is printed beside it).
+median_ratio() { paste -d' ' <(awk '{print $1}' "$results/$1") <(awk '{print $1}' "$results/$2") | awk '{print $1/$2}' | sort -g | awk '{v[NR]=$1} END {printf "%.2f", (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+
+# The whole build as a user runs it (issue 15): `dotnet build -t:GenerateOciBundle` of a project
+# whose OciBaseRootfs is the corpus, with the SDK packed from this tree. Each round, one after the
+# other on a warm page cache:
+#   cold      obj/ put back to what restore wrote (no stamp, no cache of compressed members), so
+#             the bundle is packed from nothing; the previous round's bundle is in place and gets
+#             replaced, as in a forced re-pack;
+#   pigz      tar -c | pigz -p$cores of the same corpus, the reference, in the same round;
+#   one-file  one 1 KiB file of the base rewritten (same size, new bytes), then the same build
+#             again on the obj/ the cold build left (what it cached, if anything, is there);
+#   no-op     dotnet build, and dotnet build -t:GenerateOciBundle, with nothing changed.
+# The file the one-file rounds rewrite is $corpus/ocibundle-bench-change.txt (made once; it sorts
+# into the middle of the archive, so every member after it moves).
+whole_build() {
+  local packages=$work/packages project=$work/project change=$corpus/ocibundle-bench-change.txt log=$results/build.log
+  mkdir -p "$results" "$out"
+  : >"$log"
+  rm -f "$results"/build-* "$results/pigz-pair"
+  rm -rf "$packages" && dotnet pack "$root/src/OciBundle.Sdk" -c Release -o "$packages" -nodeReuse:false -v:q -nologo >/dev/null
+  export NUGET_PACKAGES=$work/nuget-packages
+  rm -rf "$NUGET_PACKAGES/ocibundle.sdk"
+  local version
+  version=$(basename "$packages"/OciBundle.Sdk.*.nupkg .nupkg) && version=${version#OciBundle.Sdk.}
+  write_change() { # a 1 KiB text file whose bytes depend on $1
+    { printf 'ocibundle bench change %s\n' "$1"; head -c 1100 /dev/zero | tr '\0' 'x'; } | head -c 1024 >"$change"
+  }
+  [[ -f $change ]] || write_change 0
+  rm -rf "$project" && mkdir -p "$project"
+  printf '<configuration>\n  <packageSources>\n    <add key="ocibundle-bench" value="%s" />\n  </packageSources>\n</configuration>\n' "$packages" >"$project/nuget.config"
+  printf '<Project Sdk="Microsoft.Build.NoTargets/3.7.0">\n  <Sdk Name="OciBundle.Sdk" Version="%s" />\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n    <OciBaseRootfs>%s</OciBaseRootfs>\n  </PropertyGroup>\n  <ItemGroup>\n    <OciEntrypoint Include="/dotnet" />\n  </ItemGroup>\n</Project>\n' "$version" "$corpus" >"$project/bench.proj"
+  local bundle=$project/bin/Debug/net8.0/oci-bundle/rootfs.tar.gz
+  dotnet restore "$project/bench.proj" -nodeReuse:false -v:q >>"$log" 2>&1
+  rm -rf "$work/obj-restored" && cp -a "$project/obj" "$work/obj-restored"
+  # build NAME ARGS...: one timed dotnet build; appends "wall user sys maxrss_kb rootfs_bytes" to $results/NAME.
+  build() {
+    local name=$1
+    shift
+    /usr/bin/time -f "%e %U %S %M" -o "$results/time" dotnet build "$project/bench.proj" --no-restore -nodeReuse:false -v:n -nologo "$@" >"$results/last.log" 2>&1 \
+      || { cat "$results/last.log" >>"$log"; echo "failed: dotnet build $*; see $log" >&2; exit 1; }
+    cat "$results/last.log" >>"$log"
+    local bytes=0
+    [[ -f $bundle ]] && bytes=$(stat -c %s "$bundle")
+    echo "$(cat "$results/time") $bytes" >>"$results/$name"
+  }
+  packed() { ! grep -q ", up to date)" "$results/last.log"; }
+  tar -cf - -C "$corpus" . | cat >/dev/null # the page cache, as for the packers
+  build build-first -t:GenerateOciBundle # not in the figures: the first build after a pack extracts the package
+  build build-first "-t:Build;GenerateOciBundle" # the project's own build, once, so that the no-op build is one
+  for ((r = 1; r <= rounds; r++)); do
+    echo "whole build, round $r/$rounds"
+    rm -rf "$project/obj" && cp -a "$work/obj-restored" "$project/obj"
+    build build-cold -t:GenerateOciBundle
+    packed || { echo "the cold build did not pack; see $log" >&2; exit 1; }
+    rm -f "$out/pigz.gz"
+    /usr/bin/time -f "%e %U %S %M" -o "$results/time" bash -c "tar -cf - -C '$corpus' . | pigz -p$cores >'$out/pigz.gz'"
+    echo "$(cat "$results/time") $(stat -c %s "$out/pigz.gz")" >>"$results/pigz-pair"
+    write_change "$r"
+    build build-one-file -t:GenerateOciBundle
+    packed || { echo "the one-file build did not pack; see $log" >&2; exit 1; }
+    build build-noop-build
+    build build-noop-bundle -t:GenerateOciBundle
+    grep -q ", up to date)" "$results/last.log" || { echo "the no-op bundle build was not up to date; see $log" >&2; exit 1; }
+  done
+  rm -f "$out/pigz.gz"
+  mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1048576}'; }
+  echo "whole dotnet build of the corpus project, $rounds round(s), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "| measure | ours | reference | ratio | target |"
+  echo "| --- | --- | --- | --- | --- |"
+  echo "| cold forced re-pack, whole build vs \`tar -c \\| pigz -p$cores\`, wall s | $(median build-cold 1) | $(median pigz-pair 1) | $(ratio "$(median build-cold 1)" "$(median pigz-pair 1)") (pairs: $(median_ratio build-cold pigz-pair)) | ≤ 0.5 |"
+  echo "| the same, CPU s (user + sys) | $(cpu build-cold) | $(cpu pigz-pair) | $(ratio "$(cpu build-cold)" "$(cpu pigz-pair)") | — |"
+  echo "| size vs pigz -6, MiB | $(mib "$(median build-cold 5)") | $(mib "$(median pigz-pair 5)") | $(ratio "$(median build-cold 5)" "$(median pigz-pair 5)") | ≤ 1.05 |"
+  echo "| one 1 KiB file of the base changed, rebuild vs cold, wall s | $(median build-one-file 1) | $(median build-cold 1) | $(ratio "$(median build-one-file 1)" "$(median build-cold 1)") (pairs: $(median_ratio build-one-file build-cold)) | ≤ 0.15 |"
+  echo "| no-op -t:GenerateOciBundle vs no-op dotnet build, wall s | $(median build-noop-bundle 1) | $(median build-noop-build 1) | $(ratio "$(median build-noop-bundle 1)" "$(median build-noop-build 1)") (pairs: $(median_ratio build-noop-bundle build-noop-build)) | ≤ 1.2 |"
+  echo "peak RSS of the build process: cold $(($(median build-cold 4) / 1024)) MiB, one-file $(($(median build-one-file 4) / 1024)) MiB, no-op dotnet build $(($(median build-noop-build 4) / 1024)) MiB"
+}
+
+if [[ $build_only == true ]]; then
+  echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $cores cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  whole_build
+  exit 0
+fi
+
 dotnet build "$root/src/OciBundle.Pack" -c Release -nodeReuse:false -v:q -nologo >/dev/null
 pack=$root/src/OciBundle.Pack/bin/Release/net10.0/ocibundle-pack
 
-out=$work/out
-results=$work/results
 rm -rf "$results" && mkdir -p "$results"
 tar -cf - -C "$corpus" . | cat >/dev/null # warm the page cache: every packer reads from memory
 
@@ -129,10 +223,6 @@ run() {
   cp "$results/stdout" "$results/$name.stdout"
 }
 
-# median NAME FIELD: the median of one field (1 wall, 2 user, 3 sys, 4 maxrss, 5 bytes) over the rounds.
-median() { awk -v f="$2" '{print $f}' "$results/$1" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-cpu() { awk -v u="$(median "$1" 2)" -v s="$(median "$1" 3)" 'BEGIN {printf "%.2f", u+s}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $cores cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo), $(findmnt -no FSTYPE -T "$work")"
 echo "corpus: $corpus, $(du -sb "$corpus" | cut -f1) bytes, $(find "$corpus" -type f | wc -l) files; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -193,45 +283,5 @@ fi
 echo
 dotnet_loop
 
-# Through MSBuild: pack the SDK, build a project whose rootfs is the corpus once, then compare
-# no-op builds with and without the bundle target.
 echo
-packages=$work/packages
-rm -rf "$packages" && dotnet pack "$root/src/OciBundle.Sdk" -c Release -o "$packages" -nodeReuse:false -v:q -nologo >/dev/null
-export NUGET_PACKAGES=$work/nuget-packages
-rm -rf "$NUGET_PACKAGES/ocibundle.sdk"
-project=$work/project
-rm -rf "$project" && mkdir -p "$project"
-cat >"$project/nuget.config" <<EOF
-<configuration>
-  <packageSources>
-    <add key="ocibundle-bench" value="$packages" />
-  </packageSources>
-</configuration>
-EOF
-cat >"$project/bench.proj" <<EOF
-<Project Sdk="Microsoft.Build.NoTargets/3.7.0">
-  <Sdk Name="OciBundle.Sdk" Version="0.1.0" />
-  <PropertyGroup>
-    <TargetFramework>net8.0</TargetFramework>
-    <OciBaseRootfs>$corpus</OciBaseRootfs>
-  </PropertyGroup>
-  <ItemGroup>
-    <OciEntrypoint Include="/dotnet" />
-  </ItemGroup>
-</Project>
-EOF
-build() { dotnet build "$project/bench.proj" --no-restore -nodeReuse:false -v:m -nologo "$@" >>"$results/build.log" 2>&1; }
-dotnet restore "$project/bench.proj" -nodeReuse:false -v:q >"$results/build.log" 2>&1
-t0=$(date +%s.%N); build -t:GenerateOciBundle; t1=$(date +%s.%N)
-full=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b-a}')
-: >"$results/noop-build" && : >"$results/noop-bundle"
-for ((r = 1; r <= rounds; r++)); do
-  /usr/bin/time -f "%e %U %S %M" -o "$results/time" bash -c "$(declare -f build); results='$results' project='$project'; build"
-  echo "$(cat "$results/time") 0" >>"$results/noop-build"
-  /usr/bin/time -f "%e %U %S %M" -o "$results/time" bash -c "$(declare -f build); results='$results' project='$project'; build -t:GenerateOciBundle"
-  echo "$(cat "$results/time") 0" >>"$results/noop-bundle"
-done
-grep -q "up to date" "$results/build.log" || { echo "the no-op bundle builds were not up to date; see $results/build.log" >&2; exit 1; }
-echo "dotnet build -t:GenerateOciBundle, first build: $full s (ocibundle-pack Optimal: $(median ours-optimal 1) s)"
-echo "no-op dotnet build: $(median noop-build 1) s; no-op dotnet build -t:GenerateOciBundle: $(median noop-bundle 1) s; ratio $(ratio "$(median noop-bundle 1)" "$(median noop-build 1)")x (target <= 1.2)"
+whole_build

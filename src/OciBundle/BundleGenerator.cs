@@ -54,6 +54,8 @@ public static class BundleGenerator
     private static BundleResult? Run(BundleRequest request, Action<Diagnostic> report, CancellationToken cancellation, Func<bool> reportedAsError, Doing doing)
     {
         var diagnostics = new DiagnosticBag();
+        var timings = new BuildTimings().Begin();
+        var sinceProcessStart = BuildTimings.SinceProcessStart();
 
         // A plugin config becomes properties and items ahead of the project's: every later stage
         // (spec, checks, fingerprint, plugin output) sees the merged request.
@@ -79,12 +81,16 @@ public static class BundleGenerator
             return null;
         }
 
+        timings.Mark("request");
         doing.What = "taking the inputs' fingerprint";
         var configJson = SpecJson.Serialize(spec);
         var inputs = InputFingerprint.ComputeWithEntries(request, configJson, options, plan);
         var fingerprint = inputs.Digest;
+        timings.Mark("fingerprint");
         if (UpToDateStamp.ReadIfCurrent(options.StampFile, fingerprint) is { } current)
         {
+            timings.Mark("stamp");
+            ReportTimings(report, timings, sinceProcessStart);
             return new BundleResult(options.OutputDirectory, current, UpToDate: true);
         }
 
@@ -93,8 +99,11 @@ public static class BundleGenerator
         try
         {
             var outputs = Write(reader, settings, spec, options, image, plan, report, reportedAsError, cancellation, doing);
+            timings.Mark("cleanup");
             report(Diagnostic.Detail(Messages.BundleRewritten, null, why));
             UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs, inputs.Entries);
+            timings.Mark("stamp");
+            ReportTimings(report, timings, sinceProcessStart);
             return new BundleResult(options.OutputDirectory, outputs, UpToDate: false);
         }
         catch (OciBundleException e)
@@ -113,21 +122,30 @@ public static class BundleGenerator
         }
     }
 
+    /// <summary>OCIB5017 at detailed verbosity: where the time went (docs/performance.md).</summary>
+    private static void ReportTimings(Action<Diagnostic> report, BuildTimings timings, double? sinceProcessStart) =>
+        report(Diagnostic.Detail(Messages.BuildTimings, null, timings.Summary(), sinceProcessStart is { } s ? s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "?"));
+
     private static IReadOnlyList<BundleOutputFile> Write(
         RequestReader request, BundleSettings settings, RuntimeSpec spec, BundleOptions options, ImageSettings? image, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
     {
         doing.What = $"checking the output folder '{options.OutputDirectory}'";
+        var timings = BuildTimings.Current;
+        timings?.Mark("why");
         using var staging = BundleStaging.Create(options.OutputDirectory, options.StampFile);
+        timings?.Mark("staging");
         doing.What = plan.BaseRootfs is { } baseRootfs ? $"reading OciBaseRootfs '{baseRootfs}' and the rootfs items"
             : plan.BaseImage is { } reference ? $"reading {reference.Property} '{reference.Text}' and the rootfs items"
             : "reading the rootfs items";
         var tree = plan.Apply(staging.SpoolDirectory, report);
+        timings?.Mark("plan");
         doing.What = "checking the rootfs";
         MountPoints.AddTo(tree, spec);
         PluginRootfs.AddMountPoints(settings, tree);
         CheckAgainstRootfs(request.Request, settings, spec, plan, tree, report);
         var sorted = tree.Sorted();
         var configJson = SpecJson.Serialize(spec);
+        timings?.Mark("checks");
         cancellation.ThrowIfCancellationRequested();
         doing.What = $"writing the bundle into '{staging.Directory}'";
 
@@ -146,20 +164,23 @@ public static class BundleGenerator
         {
             // With no base image the image's one layer is the whole rootfs: rootfs.tar.gz's very bytes, compressed once.
             string? tarDigest = null;
-            var reuse = image is not null && baseImage is null && options.Format == RootfsFormat.TarGz;
+            var reuse = image is not null && baseImage is null && options.Format is RootfsFormat.TarGz or RootfsFormat.TarZst;
             var (first, every) = PackingProgress.Thresholds(Environment.GetEnvironmentVariable(PackingProgress.IntervalVariable));
             var (rootfs, rootfsLines) = BundleFiles.WriteRootfs(staging.Directory, options, sorted, PackingProgress.For(
                 sorted, line => report(Diagnostic.Info(Messages.PackingProgress, null, line)), first, every), reuse ? d => tarDigest = d : null, digests, members);
             if (reuse && tarDigest is not null)
             {
-                reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest);
+                reusable = new ReusableLayer(rootfs.Path, rootfs.Sha256, rootfs.Size, tarDigest, options.Format == RootfsFormat.TarZst ? MediaTypes.LayerTarZstd : MediaTypes.LayerTarGzip);
             }
+
+            timings?.Mark("rootfs");
 
             cancellation.ThrowIfCancellationRequested();
             var config = BundleFiles.WriteConfig(staging.Directory, configJson);
             sumLines.Add(BundleFiles.SumLine(config.Sha256, BundleFiles.ConfigFileName));
             sumLines.AddRange(rootfsLines);
             staged.AddRange([config, rootfs]);
+            timings?.Mark("config");
         }
 
         if (options.BundleFormat.HasFlag(BundleFormat.DockerPlugin))
@@ -168,6 +189,7 @@ public static class BundleGenerator
             var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, settings, spec), sorted);
             sumLines.AddRange(pluginLines);
             staged.AddRange([directory, archive]);
+            timings?.Mark("plugin");
         }
 
         // The bill of materials names the image manifest's digest, and the image's SBOM artifact
@@ -194,6 +216,7 @@ public static class BundleGenerator
                 cancellation);
             sumLines.AddRange(written.SumLines);
             staged.AddRange([written.Layout, written.Archive]);
+            timings?.Mark("image");
             report(Diagnostic.Info(Messages.ImageWritten, null, string.Join(", ", image.Tags.Select(t => $"{image.Name}:{t}")), written.LayerCount, written.Manifest.Digest));
         }
         else if (digests is not null)
@@ -205,14 +228,17 @@ public static class BundleGenerator
         {
             sumLines.Add(BundleFiles.SumLine(sbom.Sha256, SpdxDocument.FileName));
             staged.Add(sbom);
+            timings?.Mark("sbom");
         }
 
         staged.Add(BundleFiles.WriteChecksums(staging.Directory, sumLines));
+        timings?.Mark("checksums");
         if (options.ArchivePath is not null && options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing OciBundleArchivePath '{options.ArchivePath}'";
             staged.Add(BundleFiles.WriteArchive(staging.ArchiveStagingPath(options.ArchivePath), options, configJson, sorted, members));
+            timings?.Mark("archive");
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -223,10 +249,12 @@ public static class BundleGenerator
 
         doing.What = $"moving the bundle into '{options.OutputDirectory}'";
         var committed = staging.Commit(staged, options.ArchivePath);
+        timings?.Mark("commit");
         if (members is not null)
         {
             members.Trim();
             report(Diagnostic.Detail(Messages.MembersReused, null, members.Reused, members.Reused + members.Compressed, members.Folder, members.Dropped));
+            timings?.Mark("cache");
         }
 
         return committed;

@@ -108,6 +108,37 @@ public sealed class BundleBuildTests(SdkFeed feed, ITestOutputHelper output)
         }
     }
 
+    /// <summary>OciRootfsFormat=tar.zst: rootfs.tar.zst, checked by zstd and SHA256SUMS, extracted with GNU tar --zstd -x, run by runc.</summary>
+    [Fact]
+    public void The_tar_zst_format_unpacks_with_GNU_tar_into_a_bundle_that_runs()
+    {
+        var project = Projects.CreateShow(feed, "as-zstd", "<OciRootfsFormat>tar.zst</OciRootfsFormat>");
+        project.BuildSucceeds();
+        Assert.True(File.Exists(project.BundleFile("rootfs.tar.zst")));
+        Assert.False(File.Exists(project.BundleFile("rootfs.tar.gz")));
+        var sums = File.ReadAllLines(project.BundleFile("SHA256SUMS"));
+        Assert.Equal(["config.json", "rootfs.tar.zst", "sbom.spdx.json"], sums.Select(l => l.Split("  ")[1]));
+        var check = ProcessResult.Run("sha256sum", ["-c", "SHA256SUMS"], project.BundleDirectory);
+        Assert.True(check.ExitCode == 0, check.All);
+        var test = ProcessResult.Run("zstd", ["-t", "-q", project.BundleFile("rootfs.tar.zst")]);
+        Assert.True(test.ExitCode == 0, test.All);
+
+        var unpacked = Path.Combine(project.Directory, "from-zstd");
+        Directory.CreateDirectory(Path.Combine(unpacked, "rootfs"));
+        File.Copy(project.BundleFile("config.json"), Path.Combine(unpacked, "config.json"));
+        var tar = ProcessResult.Run("tar", ["--zstd", "-xpf", project.BundleFile("rootfs.tar.zst"), "-C", Path.Combine(unpacked, "rootfs"), "--numeric-owner"]);
+        Assert.True(tar.ExitCode == 0, tar.All);
+        Assert.True(File.Exists(Path.Combine(unpacked, "rootfs", "bin", "busybox")));
+
+        if (Runc.Usable(output))
+        {
+            var run = Runc.Run(unpacked);
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Contains("arg=two words", run.StdOut);
+            Assert.Contains("hostname=as-zstd", run.StdOut);
+        }
+    }
+
     [Fact]
     public void The_single_file_archive_unpacks_into_a_bundle_that_runs()
     {

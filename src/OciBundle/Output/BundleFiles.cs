@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using OciBundle.Diagnostics;
 using OciBundle.Rootfs;
 
 namespace OciBundle.Output;
@@ -45,13 +46,19 @@ public static class BundleFiles
             return (new BundleOutputFile(path, OutputKinds.Rootfs, 0, ""), lines);
         }
 
-        var output = WriteTarball(path, options.Format == RootfsFormat.TarGz ? options.CompressionLevel : null, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress, contentDigests), tarDigest, cache);
+        var compression = options.Format switch
+        {
+            RootfsFormat.TarGz => Compression.Gzip,
+            RootfsFormat.TarZst => Compression.Zstd,
+            _ => Compression.None,
+        };
+        var output = WriteTarball(path, compression, options.CompressionLevel, options.SourceDateEpoch, writer => writer.WriteTree(sorted, "", progress, contentDigests), tarDigest, cache);
         return (output with { Kind = OutputKinds.Rootfs }, [SumLine(output.Sha256, options.RootfsFileName)]);
     }
 
     /// <summary>The single-file bundle: config.json and rootfs/… in one gzip tarball, ready for `tar -xzf` and `runc run -b`.</summary>
     public static BundleOutputFile WriteArchive(string path, BundleOptions options, byte[] configJson, IReadOnlyList<RootfsEntry> sorted, MemberCache? cache = null) =>
-        WriteTarball(path, options.CompressionLevel, options.SourceDateEpoch, writer =>
+        WriteTarball(path, Compression.Gzip, options.CompressionLevel, options.SourceDateEpoch, writer =>
         {
             writer.WriteFile(ConfigFileName, configJson, ConfigMode);
             writer.WriteDirectory("rootfs/", RootfsTree.ImplicitDirectoryMode);
@@ -70,15 +77,28 @@ public static class BundleFiles
     /// <summary>One `sha256sum` line: digest, two spaces (text mode), name.</summary>
     public static string SumLine(string sha256, string name) => $"{sha256}  {name}";
 
-    private static BundleOutputFile WriteTarball(string path, CompressionLevel? level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest = null, MemberCache? cache = null)
+    private enum Compression
+    {
+        None,
+        Gzip,
+        Zstd,
+    }
+
+    private static BundleOutputFile WriteTarball(string path, Compression compression, CompressionLevel level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest = null, MemberCache? cache = null)
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        var hashing = new HashingStream(file);
-        // Parallel gzip: the deflate work is nearly all of the cost, and its bytes do not depend on the core count.
-        // Its members follow the tar entries (the writer cuts them), with or without a cache: same bytes.
-        var gzip = level is { } l ? new ParallelGzipStream(hashing, l, leaveOpen: true, cache: cache) : null;
-        Stream target = gzip ?? (Stream)hashing;
-        var tar = tarDigest is not null && level is not null ? new HashingStream(target) : null;
+        var hashing = new HashingStream(new TimedStream(file, BuildTimings.Part.Output, leaveOpen: true));
+        // On all cores either way: the compressor's work is nearly all of the cost, and its bytes do not depend on the core count.
+        // gzip members follow the tar entries (the writer cuts them), with or without a cache: same bytes.
+        var gzip = compression == Compression.Gzip ? new ParallelGzipStream(hashing, level, leaveOpen: true, cache: cache) : null;
+        Stream target = compression switch
+        {
+            Compression.Gzip => new TimedStream(gzip!, BuildTimings.Part.Compress, leaveOpen: false),
+            Compression.Zstd => new TimedStream(ReproducibleZstd.Create(hashing, level, leaveOpen: true), BuildTimings.Part.Compress, leaveOpen: false),
+            _ => hashing,
+        };
+        var compressed = compression != Compression.None;
+        var tar = tarDigest is not null && compressed ? new HashingStream(target) : null;
         using (var writer = new ReproducibleTarWriter(tar ?? target, mtime, leaveOpen: tar is not null, members: gzip, contentNeeded: tar is not null))
         {
             write(writer);
@@ -90,9 +110,9 @@ public static class BundleFiles
             tar.Dispose();
         }
 
-        target.Dispose(); // the gzip trailer, when compressing
+        target.Dispose(); // the gzip or zstd trailer, when compressing
         hashing.Dispose();
-        if (tarDigest is not null && level is null)
+        if (tarDigest is not null && !compressed)
         {
             tarDigest(hashing.HexDigest()); // uncompressed: the file is the tar
         }

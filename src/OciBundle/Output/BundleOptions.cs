@@ -11,6 +11,9 @@ public enum RootfsFormat
     TarGz,
     Tar,
     Directory,
+
+    /// <summary>rootfs.tar.zst: zstd instead of gzip (an extension of the surface's values).</summary>
+    TarZst,
 }
 
 /// <summary>How and where the bundle is written.</summary>
@@ -34,6 +37,7 @@ public sealed record BundleOptions(
     {
         RootfsFormat.TarGz => "rootfs.tar.gz",
         RootfsFormat.Tar => "rootfs.tar",
+        RootfsFormat.TarZst => "rootfs.tar.zst",
         _ => "rootfs",
     };
 
@@ -70,6 +74,9 @@ public sealed record BundleOptions(
                 break;
             case "directory":
                 format = RootfsFormat.Directory;
+                break;
+            case "tar.zst" or "tzst":
+                format = RootfsFormat.TarZst;
                 break;
             default:
                 diagnostics.Error(Messages.UnknownRootfsFormat, reader.Locate(SurfaceNames.RootfsFormat), reader.String(SurfaceNames.RootfsFormat));

@@ -13,7 +13,7 @@ public sealed class BundleStaging : IDisposable
 {
     /// <summary>Every name a bundle may own in its output folder, besides its marker.</summary>
     public static readonly IReadOnlyList<string> OwnedNames =
-        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName, BundleFiles.ImageLayoutName, BundleFiles.ImageArchiveName, BundleFiles.SbomFileName];
+        ["config.json", "rootfs.tar.gz", "rootfs.tar", "rootfs.tar.zst", "rootfs", "SHA256SUMS", PluginFiles.DirectoryName, PluginFiles.ArchiveName, BundleFiles.ImageLayoutName, BundleFiles.ImageArchiveName, BundleFiles.SbomFileName];
 
     private readonly bool _createdOutputDirectory;
     private readonly StagingFolder _staging;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using OciBundle.Diagnostics;
 using OciBundle.Rootfs.Interop;
 
 namespace OciBundle.Output;
@@ -38,6 +39,7 @@ internal static class Durable
             throw new IOException($"cannot open '{folder}' to sync it (errno {Marshal.GetLastPInvokeError()})");
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             if (call(fd) != 0)
@@ -49,6 +51,7 @@ internal static class Durable
         finally
         {
             LibC.Close(fd);
+            BuildTimings.Current?.Add(BuildTimings.Part.Sync, started);
         }
     }
 }

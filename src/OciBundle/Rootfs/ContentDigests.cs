@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OciBundle.Diagnostics;
 
 namespace OciBundle.Rootfs;
 
@@ -58,8 +59,10 @@ public sealed class ContentDigests
 
         public void Append(ReadOnlySpan<byte> bytes)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             _sha256.AppendData(bytes);
             _sha1.AppendData(bytes);
+            BuildTimings.Current?.Add(BuildTimings.Part.ContentHash, started);
         }
 
         public FileDigest Finish()

@@ -37,9 +37,11 @@ internal sealed class SizeCheckedReadStream(FileStream inner, long expectedLengt
         }
 
         int read;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             read = inner.Read(buffer[..wanted]);
+            BuildTimings.Current?.Add(BuildTimings.Part.Read, started);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -34,7 +34,7 @@ internal static class FuzzValues
     {
         [BundleName] = (["app", "my-app", "a.b_c", new string('h', 64)], [new string('h', 65), "with space", "ü", "-lead", ""]),
         [OciBundle.Building.SurfaceNames.Sbom] = (["spdx", "none", "SPDX", "None"], ["spdx2", "cyclonedx", "spdx-json", "no", ""]),
-        [RootfsFormat] = (["tar.gz", "tgz", "tar", "directory", "TAR.GZ", "Directory"], ["zip", "tar.bz2", "dir", "tar.gz.", "folder"]),
+        [RootfsFormat] = (["tar.gz", "tgz", "tar", "directory", "TAR.GZ", "Directory", "tar.zst", "tzst"], ["zip", "tar.bz2", "dir", "tar.gz.", "folder"]),
         [RootfsCompressionLevel] = (["Optimal", "Fastest", "SmallestSize", "fastest"], ["NoCompression", "1", "9", "best", "Smallest"]),
         [SourceDateEpoch] = (["0", "1767225600", "8589934591", "1"], ["8589934592", "-1", "1.5", "+5", "0x10", "9223372036854775807", "99999999999999999999", " 1 2"]),
         [SpecVersion] = (["1.0.2", "1.1.0", "1.1.0-rc.1", "1.2.0"], ["1.0", "v1.0.2", "1.0.2-", "1.0.2+build", "01.0.0", "1.0.2.3", "1..2"]),

@@ -63,6 +63,24 @@ public sealed class ImageOutputBundleTests : IDisposable
         Assert.Equal(withBundle, File.ReadAllBytes(Path.Combine(Output, "image.tar")));
     }
 
+    /// <summary>OciRootfsFormat=tar.zst: rootfs.tar.zst is the image's one layer, as tar+zstd, and Image alone writes the same layer.</summary>
+    [Fact]
+    public void A_tar_zst_rootfs_is_the_image_s_tar_zstd_layer()
+    {
+        var result = BundleGenerator.Generate(Request("Runc;Image").With(SurfaceNames.RootfsFormat, "tar.zst"), _reported.Add);
+        Assert.True(result is not null, string.Join("\n", _reported));
+        Assert.Equal(["SHA256SUMS", "config.json", "image", "image.tar", "rootfs.tar.zst", "sbom.spdx.json"], Entries());
+        var rootfs = result.Outputs.Single(o => o.Kind == OutputKinds.Rootfs);
+        var manifestDigest = JsonNode.Parse(File.ReadAllText(Path.Combine(Output, "image", "index.json")))!["manifests"]![0]!["digest"]!.GetValue<string>();
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(Output, "image", "blobs", "sha256", manifestDigest[7..])))!;
+        Assert.Equal("sha256:" + rootfs.Sha256, manifest["layers"]![0]!["digest"]!.GetValue<string>());
+        Assert.Equal("application/vnd.oci.image.layer.v1.tar+zstd", manifest["layers"]![0]!["mediaType"]!.GetValue<string>());
+        var withBundle = File.ReadAllBytes(Path.Combine(Output, "image.tar"));
+
+        Assert.NotNull(BundleGenerator.Generate(Request("Image").With(SurfaceNames.RootfsFormat, "tar.zst"), _reported.Add));
+        Assert.Equal(withBundle, File.ReadAllBytes(Path.Combine(Output, "image.tar")));
+    }
+
     [Fact]
     public void A_bad_tag_writes_nothing()
     {

@@ -99,6 +99,35 @@ public sealed class BundleGeneratorTests : IDisposable
         Assert.Contains("  rootfs/usr/bin/hello\n", File.ReadAllText(Path.Combine(Output, "SHA256SUMS")));
     }
 
+    /// <summary>OciRootfsFormat=tar.zst: one zstd frame (with a checksum) of the same tar as rootfs.tar, listed in SHA256SUMS; a switch back removes it.</summary>
+    [Fact]
+    public void A_tar_zst_rootfs_is_the_tar_in_zstd_and_a_switch_removes_it()
+    {
+        Generate(Request(("OciRootfsFormat", "tar")));
+        var tar = File.ReadAllBytes(Path.Combine(Output, "rootfs.tar"));
+        var result = Generate(Request(("OciRootfsFormat", "tar.zst")));
+
+        var zst = File.ReadAllBytes(Path.Combine(Output, "rootfs.tar.zst"));
+        Assert.Equal([0x28, 0xb5, 0x2f, 0xfd], zst[..4]);
+        using (var decompressed = new MemoryStream())
+        {
+            using (var zstd = new ZstdSharp.DecompressionStream(new MemoryStream(zst)))
+            {
+                zstd.CopyTo(decompressed);
+            }
+
+            Assert.Equal(tar, decompressed.ToArray());
+        }
+
+        Assert.False(File.Exists(Path.Combine(Output, "rootfs.tar")));
+        var rootfs = result.Outputs.Single(o => o.Kind == "Rootfs");
+        Assert.Contains($"{rootfs.Sha256}  rootfs.tar.zst\n", File.ReadAllText(Path.Combine(Output, "SHA256SUMS")));
+
+        Generate(Request());
+        Assert.False(File.Exists(Path.Combine(Output, "rootfs.tar.zst")));
+        Assert.True(File.Exists(Path.Combine(Output, "rootfs.tar.gz")));
+    }
+
     [Fact]
     public void The_archive_holds_config_and_rootfs_folder()
     {

@@ -32,6 +32,31 @@ public class ReproducibleGzipTests
         Assert.Equal(content, decompressed.ToArray());
     }
 
+    /// <summary>Each level is the zlib level docs/performance.md chose by measurement, not the runtime's mapping (whose Fastest is zlib-ng's weaker level 1).</summary>
+    [Theory]
+    [InlineData(CompressionLevel.Optimal, 4)]
+    [InlineData(CompressionLevel.Fastest, 2)]
+    [InlineData(CompressionLevel.SmallestSize, 9)]
+    public void Each_level_is_the_measured_zlib_level(CompressionLevel level, int zlibLevel)
+    {
+        var content = Enumerable.Range(0, 200_000).SelectMany(i => System.Text.Encoding.ASCII.GetBytes($"line {i * 7919 % 10007} of a text that repeats with variations {i % 13}\n")).ToArray();
+        using var ours = new MemoryStream();
+        using (var gzip = ReproducibleGzip.Create(ours, level, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        using var expected = new MemoryStream();
+        using (var gzip = new GZipStream(expected, new ZLibCompressionOptions { CompressionLevel = zlibLevel }, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        var expectedBytes = expected.ToArray();
+        expectedBytes[9] = ReproducibleGzip.UnixOperatingSystem;
+        Assert.Equal(expectedBytes, ours.ToArray());
+    }
+
     [Fact]
     public void Output_is_closed_unless_left_open()
     {

@@ -6,8 +6,8 @@ using OciBundle.Rootfs;
 
 namespace OciBundle.Images.Writing;
 
-/// <summary>The bundle's rootfs.tar.gz when it holds exactly the image's one layer: reused, not compressed twice.</summary>
-public sealed record ReusableLayer(string Path, string Sha256, long Size, string UncompressedSha256);
+/// <summary>The bundle's rootfs.tar.gz (or rootfs.tar.zst, <paramref name="MediaType"/> tar+zstd) when it holds exactly the image's one layer: reused, not compressed twice.</summary>
+public sealed record ReusableLayer(string Path, string Sha256, long Size, string UncompressedSha256, string MediaType = MediaTypes.LayerTarGzip);
 
 /// <summary>What <see cref="ImageWriter.Write"/> staged: image/ and image.tar, their SHA256SUMS lines, the manifest it wrote, and the SBOM artifact's manifest that refers to it (null without one).</summary>
 public sealed record ImageWriteResult(BundleOutputFile Layout, BundleOutputFile Archive, IReadOnlyList<string> SumLines, Descriptor Manifest, int LayerCount, Descriptor? SbomArtifact);
@@ -172,7 +172,7 @@ public static class ImageWriter
         return layer.Blob with { MediaType = mediaType };
     }
 
-    /// <summary>Entries as one tar+gzip layer; returns its descriptor and diff_id (the digest of the tar before compression).</summary>
+    /// <summary>Entries as one tar+gzip layer (tar+zstd with OciRootfsFormat=tar.zst); returns its descriptor and diff_id (the digest of the tar before compression).</summary>
     private static (Descriptor Blob, string DiffId) WriteLayer(string blobs, IReadOnlyList<RootfsEntry> entries, BundleOptions options)
     {
         var temporary = Path.Combine(blobs, ".layer.partial");
@@ -181,7 +181,8 @@ public static class ImageWriter
         using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
         {
             using var compressed = new HashingStream(file);
-            using (var gzip = new ParallelGzipStream(compressed, options.CompressionLevel, leaveOpen: true))
+            var zstd = options.Format == RootfsFormat.TarZst;
+            using (var gzip = zstd ? ReproducibleZstd.Create(compressed, options.CompressionLevel, leaveOpen: true) : new ParallelGzipStream(compressed, options.CompressionLevel, leaveOpen: true))
             {
                 using var tar = new HashingStream(gzip);
                 using (var writer = new ReproducibleTarWriter(tar, options.SourceDateEpoch, leaveOpen: true))
@@ -196,7 +197,7 @@ public static class ImageWriter
             size = compressed.BytesWritten;
         }
 
-        return (MoveToBlob(blobs, temporary, compressedHex, size, MediaTypes.LayerTarGzip), Digest(tarHex));
+        return (MoveToBlob(blobs, temporary, compressedHex, size, options.Format == RootfsFormat.TarZst ? MediaTypes.LayerTarZstd : MediaTypes.LayerTarGzip), Digest(tarHex));
     }
 
     /// <summary>rootfs.tar.gz is the layer: copied, not compressed again (the same bytes, so the same digest).</summary>
@@ -204,7 +205,7 @@ public static class ImageWriter
     {
         var target = BlobPath(blobs, Digest(reusable.Sha256));
         File.Copy(reusable.Path, target);
-        return (new Descriptor(MediaTypes.LayerTarGzip, Digest(reusable.Sha256), reusable.Size), Digest(reusable.UncompressedSha256));
+        return (new Descriptor(reusable.MediaType, Digest(reusable.Sha256), reusable.Size), Digest(reusable.UncompressedSha256));
     }
 
     private static Descriptor WriteBlob(string blobs, string mediaType, byte[] content)
