@@ -184,7 +184,7 @@ public sealed record ProcessSettings(
 
     /// <summary>
     /// The base image's config, its values checked (no NUL, a user in a form runc takes); null
-    /// without a base image. Reading it is the first I/O of a build: small JSON, verified.
+    /// without a base image. The config was read and verified when the base image was planned (ReadingBaseImage).
     /// </summary>
     private static Images.ImageConfig? ImageDefaults(RequestReader reader, Images.PlannedBaseImage? image)
     {
