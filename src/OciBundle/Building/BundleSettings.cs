@@ -45,6 +45,8 @@ public sealed class BundleSettings
     public required BaseImageSettings BaseImage { get; init; }
 
     public required ResourcesSettings Resources { get; init; }
+
+    public required ProcessSettings Process { get; init; }
 }
 
 /// <summary>The base image: the reference as parsed (null when unset or wrong, reported) and the image as planning read it.</summary>

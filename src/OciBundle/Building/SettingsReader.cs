@@ -20,17 +20,25 @@ public static class SettingsReader
             || reader.Request.Get(SurfaceNames.PluginSocket) is not null
             || reader.Items(SurfaceNames.PluginInterface).Count > 0
             || (formats is { } f && f.HasFlag(BundleFormat.DockerPlugin));
+        // In the order the reports have always come in.
+        var publish = PublishOutput.Read(reader);
+        var plugin = isPlugin ? PluginSettings.Read(reader) : null;
+        var privileged = new Setting<bool>(reader.Bool(SurfaceNames.Privileged, false), Origin.Property(reader, SurfaceNames.Privileged));
+        var baseImage = ReadingBaseImage.Read(reader, architecture.Value, architectureText);
+        var resources = ResourcesSettings.Read(reader);
+        var process = ProcessSettings.Read(reader, publish, baseImage.Image);
         return new BundleSettings
         {
             Architecture = architecture,
             ArchitectureText = architectureText,
-            Publish = PublishOutput.Read(reader),
+            Publish = publish,
             Formats = new Setting<BundleFormat?>(formats, Origin.Property(reader, SurfaceNames.BundleFormat)),
             IsPlugin = isPlugin,
-            Plugin = isPlugin ? PluginSettings.Read(reader) : null,
-            Privileged = new Setting<bool>(reader.Bool(SurfaceNames.Privileged, false), Origin.Property(reader, SurfaceNames.Privileged)),
-            BaseImage = ReadingBaseImage.Read(reader, architecture.Value, architectureText),
-            Resources = ResourcesSettings.Read(reader),
+            Plugin = plugin,
+            Privileged = privileged,
+            BaseImage = baseImage,
+            Resources = resources,
+            Process = process,
         };
     }
 
