@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OciBundle.Rootfs;
 
 namespace OciBundle.Output;
 
@@ -6,17 +7,11 @@ namespace OciBundle.Output;
 /// A write-only pass-through that hashes what it writes, so a file's digest costs no second read.
 /// The inner stream stays open; the digest stays readable after disposal.
 /// </summary>
-public sealed class HashingStream(Stream inner) : Stream
+internal sealed class HashingStream(Stream inner) : WriteOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long BytesWritten { get; private set; }
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
 
     public override long Length => BytesWritten;
 
@@ -27,8 +22,6 @@ public sealed class HashingStream(Stream inner) : Stream
 
     private string? _finalDigest;
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _hash.AppendData(buffer);
@@ -36,15 +29,7 @@ public sealed class HashingStream(Stream inner) : Stream
         BytesWritten += buffer.Length;
     }
 
-    public override void WriteByte(byte value) => Write([value]);
-
     public override void Flush() => inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,27 +1,17 @@
 namespace OciBundle.Rootfs;
 
 /// <summary>Passes writes through, replacing byte 9 of the stream (the gzip header's OS field).</summary>
-internal sealed class GzipHeaderPatchingStream(Stream inner, bool leaveOpen) : Stream
+internal sealed class GzipHeaderPatchingStream(Stream inner, bool leaveOpen) : WriteOnlyStream
 {
     private const int OsByteOffset = 9;
 
     private long _written;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
         get => _written;
         set => throw new NotSupportedException();
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -41,12 +31,6 @@ internal sealed class GzipHeaderPatchingStream(Stream inner, bool leaveOpen) : S
     }
 
     public override void Flush() => inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
