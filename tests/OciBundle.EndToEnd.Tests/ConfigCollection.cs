@@ -42,12 +42,13 @@ internal static class ConfigCollection
         var rootfs = Path.Combine(target, "rootfs");
         Directory.CreateDirectory(target);
         File.Copy(Path.Combine(builtBundle, "config.json"), Path.Combine(target, "config.json"));
-        var tarball = new[] { "rootfs.tar.gz", "rootfs.tar" }.Select(f => Path.Combine(builtBundle, f)).FirstOrDefault(File.Exists);
+        var tarball = new[] { "rootfs.tar.gz", "rootfs.tar.zst", "rootfs.tar" }.Select(f => Path.Combine(builtBundle, f)).FirstOrDefault(File.Exists);
         ProcessResult copy;
         if (tarball is not null)
         {
             Directory.CreateDirectory(rootfs);
-            copy = ProcessResult.Run("tar", ["-xpf", tarball, "-C", rootfs, "--numeric-owner"], timeout: TimeSpan.FromMinutes(2));
+            string[] zstd = tarball.EndsWith(".zst", StringComparison.Ordinal) ? ["--zstd"] : [];
+            copy = ProcessResult.Run("tar", [.. zstd, "-xpf", tarball, "-C", rootfs, "--numeric-owner"], timeout: TimeSpan.FromMinutes(2));
         }
         else if (Directory.Exists(Path.Combine(builtBundle, "rootfs")))
         {
