@@ -124,8 +124,17 @@ public sealed class MemberCache
             return null;
         }
 
-        var stat = Statx(source);
-        if (stat is not { } s || s.Size != size || (s.Mode & 0xF000) != 0x8000)
+        StatxInfo? stat;
+        try
+        {
+            stat = StatxInfo.TryGet(source, followLinks: true);
+        }
+        catch (IOException)
+        {
+            return null; // gone or unreadable: nothing to trust, the data is read and keyed by content
+        }
+
+        if (stat is not { } s || s.Size != size || !s.IsRegularFile)
         {
             return null;
         }
@@ -342,38 +351,6 @@ public sealed class MemberCache
     private static bool LooksLikeMember(ReadOnlySpan<byte> member, int uncompressedLength) =>
         member.Length >= 20 && member[0] == 0x1f && member[1] == 0x8b && member[2] == 8
         && BinaryPrimitives.ReadUInt32LittleEndian(member[^4..]) == (uint)uncompressedLength;
-
-    private readonly record struct Stat(int Mode, ulong Inode, long Size, long MtimeSeconds, uint MtimeNanoseconds, long CtimeSeconds, uint CtimeNanoseconds, uint DeviceMajor, uint DeviceMinor);
-
-    /// <summary>statx of the file (following links); null when it fails.</summary>
-    private static unsafe Stat? Statx(string path)
-    {
-        var buffer = stackalloc byte[256];
-        try
-        {
-            if (LibC.Statx(LibC.AtFdCwd, path, 0, LibC.StatxBasicStats, buffer) != 0)
-            {
-                return null;
-            }
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return null;
-        }
-
-        // struct statx: the same 256 bytes on every architecture; timestamps are {s64 sec; u32 nsec; s32 pad}.
-        var span = new ReadOnlySpan<byte>(buffer, 256);
-        return new Stat(
-            Mode: MemoryMarshal.Read<ushort>(span[28..]),
-            Inode: MemoryMarshal.Read<ulong>(span[32..]),
-            Size: MemoryMarshal.Read<long>(span[40..]),
-            CtimeSeconds: MemoryMarshal.Read<long>(span[96..]),
-            CtimeNanoseconds: MemoryMarshal.Read<uint>(span[104..]),
-            MtimeSeconds: MemoryMarshal.Read<long>(span[112..]),
-            MtimeNanoseconds: MemoryMarshal.Read<uint>(span[120..]),
-            DeviceMajor: MemoryMarshal.Read<uint>(span[136..]),
-            DeviceMinor: MemoryMarshal.Read<uint>(span[140..]));
-    }
 }
 
 /// <summary>A file's identity from stat, hashed (see <see cref="MemberCache.Identify"/>).</summary>

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 namespace OciBundle.Rootfs.Interop;
 
 /// <summary>What <c>statx</c> says about one path, without following a final symbolic link unless asked to.</summary>
-internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode, uint DeviceMajor, uint DeviceMinor)
+internal readonly record struct StatxInfo(
+    uint LinkCount, int Mode, ulong Inode, uint DeviceMajor, uint DeviceMinor,
+    long Size, long MtimeSeconds, uint MtimeNanoseconds, long CtimeSeconds, uint CtimeNanoseconds)
 {
     private const int FileTypeMask = 0xF000;
     private const int RegularFileType = 0x8000;
@@ -82,6 +84,12 @@ internal readonly record struct StatxInfo(uint LinkCount, int Mode, ulong Inode,
             Mode: MemoryMarshal.Read<ushort>(span[28..]),
             Inode: MemoryMarshal.Read<ulong>(span[32..]),
             DeviceMajor: MemoryMarshal.Read<uint>(span[136..]),
-            DeviceMinor: MemoryMarshal.Read<uint>(span[140..]));
+            DeviceMinor: MemoryMarshal.Read<uint>(span[140..]),
+            Size: MemoryMarshal.Read<long>(span[40..]),
+            // Timestamps are {s64 sec; u32 nsec; s32 pad}: ctime at 96, mtime at 112.
+            MtimeSeconds: MemoryMarshal.Read<long>(span[112..]),
+            MtimeNanoseconds: MemoryMarshal.Read<uint>(span[120..]),
+            CtimeSeconds: MemoryMarshal.Read<long>(span[96..]),
+            CtimeNanoseconds: MemoryMarshal.Read<uint>(span[104..]));
     }
 }
