@@ -14,50 +14,34 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
 {
     private const string Script = "echo \"image=$IMAGE_VAR project=$PROJECT_VAR over=$OVER\"; pwd; cat /added.txt; cat greeting.txt";
 
-    private static string Tool(string tool, params string[] args)
-    {
-        ProcessResult result;
-        try
-        {
-            result = ProcessResult.Run(tool, tool == "skopeo" ? ["--insecure-policy", .. args] : args);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"{tool} is missing ({e.Message}): install Debian's umoci and skopeo (.ci/run does)", e);
-        }
-
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed:\n{result.All}");
-        return result.StdOut;
-    }
+    private string Tool(string tool, params string[] args) =>
+        ImageTools.Succeeds(output, tool, tool == "skopeo" ? ["--insecure-policy", .. args] : args);
 
     /// <summary>An OCI layout at <paramref name="layout"/>:latest with /bin/busybox, /bin/sh and /srv/work/greeting.txt, in two layers.</summary>
-    private static void BusyboxLayout(string layout, string scratch)
+    private void BusyboxLayout(string layout)
     {
         var busybox = new[] { "/bin/busybox", "/usr/bin/busybox" }.FirstOrDefault(File.Exists);
         Assert.True(busybox is not null, "busybox-static is missing: install Debian's busybox-static (.ci/run does)");
-        var bundle = Path.Combine(scratch, "umoci-bundle");
-        Tool("umoci", "init", "--layout", layout);
-        Tool("umoci", "new", "--image", layout + ":latest");
-        Tool("umoci", "unpack", "--rootless", "--image", layout + ":latest", bundle);
-        var rootfs = Path.Combine(bundle, "rootfs");
-        Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
-        File.Copy(busybox, Path.Combine(rootfs, "bin/busybox"));
-        File.CreateSymbolicLink(Path.Combine(rootfs, "bin/sh"), "busybox");
-        File.CreateSymbolicLink(Path.Combine(rootfs, "bin/cat"), "busybox");
-        File.CreateSymbolicLink(Path.Combine(rootfs, "bin/pwd"), "busybox");
-        Tool("umoci", "repack", "--image", layout + ":latest", bundle);
-        Directory.Delete(bundle, recursive: true);
-        Tool("umoci", "unpack", "--rootless", "--image", layout + ":latest", bundle);
-        Directory.CreateDirectory(Path.Combine(rootfs, "srv/work"));
-        File.WriteAllText(Path.Combine(rootfs, "srv/work/greeting.txt"), "greeting from the image\n");
-        Tool("umoci", "repack", "--image", layout + ":latest", bundle);
-        Tool(
-            "umoci", "config", "--image", layout + ":latest",
+        ImageTools.NewImage(output, layout, "latest");
+        ImageTools.AddLayer(output, layout, "latest", rootfs =>
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
+            File.Copy(busybox, Path.Combine(rootfs, "bin/busybox"));
+            File.CreateSymbolicLink(Path.Combine(rootfs, "bin/sh"), "busybox");
+            File.CreateSymbolicLink(Path.Combine(rootfs, "bin/cat"), "busybox");
+            File.CreateSymbolicLink(Path.Combine(rootfs, "bin/pwd"), "busybox");
+        });
+        ImageTools.AddLayer(output, layout, "latest", rootfs =>
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, "srv/work"));
+            File.WriteAllText(Path.Combine(rootfs, "srv/work/greeting.txt"), "greeting from the image\n");
+        });
+        ImageTools.Configure(
+            output, layout, "latest",
             "--config.entrypoint", "/bin/sh", "--config.entrypoint", "-c",
             "--config.cmd", Script,
             "--config.env", "IMAGE_VAR=from-image", "--config.env", "OVER=image", "--config.env", "PATH=/bin",
             "--config.workingdir", "/srv/work");
-        Directory.Delete(bundle, recursive: true);
     }
 
     private InvalidProject Project(string name, string baseImage) => new(name, "")
@@ -99,7 +83,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
     {
         var good = Project("image-oci-archive", "oci-archive:base.tar");
         var project = good.Create(feed);
-        BusyboxLayout(Path.Combine(project.Directory, "layout"), project.Directory);
+        BusyboxLayout(Path.Combine(project.Directory, "layout"));
         Tool("skopeo", "copy", "oci:" + Path.Combine(project.Directory, "layout") + ":latest", "oci-archive:" + Path.Combine(project.Directory, "base.tar"));
 
         project.BuildSucceeds();
@@ -116,7 +100,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
     public void The_same_image_through_docker_archive_runs_the_same()
     {
         var project = Project("image-docker-archive", "docker-archive:docker.tar:busybox:latest").Create(feed);
-        BusyboxLayout(Path.Combine(project.Directory, "layout"), project.Directory);
+        BusyboxLayout(Path.Combine(project.Directory, "layout"));
         Tool("skopeo", "copy", "oci:" + Path.Combine(project.Directory, "layout") + ":latest", "docker-archive:" + Path.Combine(project.Directory, "docker.tar") + ":busybox:latest");
 
         project.BuildSucceeds();
@@ -137,7 +121,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
             Properties = $"<OciBaseImage>oci-archive:base.tar</OciBaseImage><OciBundleFormat>Runc;Image</OciBundleFormat><OciImageName>{name}</OciImageName>",
         }).Create(feed);
         var layout = Path.Combine(project.Directory, "layout");
-        BusyboxLayout(layout, project.Directory);
+        BusyboxLayout(layout);
         Tool("skopeo", "copy", "oci:" + layout + ":latest", "oci-archive:" + Path.Combine(project.Directory, "base.tar"));
 
         project.BuildSucceeds();
@@ -200,7 +184,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
     {
         // The .NET SDK cannot read tar+zstd base images; the packed task carries ZstdSharp for them.
         var project = Project("image-zstd", "oci:zstd:latest").Create(feed);
-        BusyboxLayout(Path.Combine(project.Directory, "layout"), project.Directory);
+        BusyboxLayout(Path.Combine(project.Directory, "layout"));
         Tool("skopeo", "copy", "--dest-compress", "--dest-compress-format", "zstd", "oci:" + Path.Combine(project.Directory, "layout") + ":latest", "oci:" + Path.Combine(project.Directory, "zstd") + ":latest");
         Assert.Contains("tar+zstd", string.Concat(Directory.GetFiles(Path.Combine(project.Directory, "zstd", "blobs", "sha256")).Where(f => new FileInfo(f).Length < 4096).Select(File.ReadAllText)), StringComparison.Ordinal);
 
@@ -238,24 +222,20 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
         var project = new TestProject(feed, created.Directory, csproj, "net10.0");
 
         var layout = Path.Combine(project.Directory, "layout");
-        var bundle = Path.Combine(project.Directory, "umoci-bundle");
-        Tool("umoci", "init", "--layout", layout);
-        Tool("umoci", "new", "--image", layout + ":latest");
-        Tool("umoci", "unpack", "--rootless", "--image", layout + ":latest", bundle);
-        var rootfs = Path.Combine(bundle, "rootfs");
-        Directory.CreateDirectory(Path.Combine(rootfs, "lib/x86_64-linux-gnu"));
-        Directory.CreateDirectory(Path.Combine(rootfs, "lib64"));
-        Directory.CreateDirectory(Path.Combine(rootfs, "tmp"));
-        File.Copy("/lib64/ld-linux-x86-64.so.2", Path.Combine(rootfs, "lib64/ld-linux-x86-64.so.2"));
-        foreach (var library in new[] { "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1" })
+        ImageTools.NewImage(output, layout, "latest");
+        ImageTools.AddLayer(output, layout, "latest", rootfs =>
         {
-            File.Copy(Path.Combine("/lib/x86_64-linux-gnu", library), Path.Combine(rootfs, "lib/x86_64-linux-gnu", library)); // the file a link names
-        }
-
-        Tool("umoci", "repack", "--image", layout + ":latest", bundle);
-        Tool("umoci", "config", "--image", layout + ":latest", "--config.env", "FROM_IMAGE=runtime-deps");
-        Tool("skopeo", "copy", "oci:" + layout + ":latest", "oci-archive:" + Path.Combine(project.Directory, "runtime-deps.tar"));
-        Directory.Delete(bundle, recursive: true);
+            Directory.CreateDirectory(Path.Combine(rootfs, "lib/x86_64-linux-gnu"));
+            Directory.CreateDirectory(Path.Combine(rootfs, "lib64"));
+            Directory.CreateDirectory(Path.Combine(rootfs, "tmp"));
+            File.Copy("/lib64/ld-linux-x86-64.so.2", Path.Combine(rootfs, "lib64/ld-linux-x86-64.so.2"));
+            foreach (var library in new[] { "libc.so.6", "libm.so.6", "libstdc++.so.6", "libgcc_s.so.1", "libdl.so.2", "libpthread.so.0", "librt.so.1" })
+            {
+                File.Copy(Path.Combine("/lib/x86_64-linux-gnu", library), Path.Combine(rootfs, "lib/x86_64-linux-gnu", library)); // the file a link names
+            }
+        });
+        ImageTools.Configure(output, layout, "latest", "--config.env", "FROM_IMAGE=runtime-deps");
+        ImageTools.ToOciArchive(output, layout, "latest", Path.Combine(project.Directory, "runtime-deps.tar"));
 
         project.BuildSucceeds();
         using (var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json"))))
@@ -311,7 +291,7 @@ public sealed class BaseImageTests(SdkFeed feed, ITestOutputHelper output)
     {
         var project = Project("image-tampered", "oci:layout").Create(feed);
         var layout = Path.Combine(project.Directory, "layout");
-        BusyboxLayout(layout, project.Directory);
+        BusyboxLayout(layout);
         project.BuildSucceeds();
         var before = InvalidProjectRebuildTests.Snapshot(project.BundleDirectory);
 

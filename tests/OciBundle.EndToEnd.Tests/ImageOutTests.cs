@@ -293,21 +293,19 @@ public sealed class ImageOutTests(SdkFeed feed, ITestOutputHelper output)
             </Project>
             """);
         var layout = Path.Combine(project.Directory, "layout");
-        var bundle = Path.Combine(project.Directory, "umoci-bundle");
-        ImageTools.Succeeds(output, "umoci", "init", "--layout", layout);
-        ImageTools.Succeeds(output, "umoci", "new", "--image", layout + ":latest");
-        ImageTools.Succeeds(output, "umoci", "unpack", "--rootless", "--image", layout + ":latest", bundle);
-        var rootfs = Path.Combine(bundle, "rootfs");
-        Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
-        File.Copy(Projects.Busybox, Path.Combine(rootfs, "bin", "busybox"));
-        File.CreateSymbolicLink(Path.Combine(rootfs, "bin", "id"), "busybox");
-        Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
-        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n");
-        File.WriteAllText(Path.Combine(rootfs, "etc", "group"), "root:x:0:\napp:x:1001:\n");
-        ImageTools.Succeeds(output, "umoci", "repack", "--image", layout + ":latest", bundle);
-        ImageTools.Succeeds(output, "umoci", "config", "--image", layout + ":latest", "--config.user", "1000", "--config.entrypoint", "/bin/id");
+        ImageTools.NewImage(output, layout, "latest");
+        ImageTools.AddLayer(output, layout, "latest", rootfs =>
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
+            File.Copy(Projects.Busybox, Path.Combine(rootfs, "bin", "busybox"));
+            File.CreateSymbolicLink(Path.Combine(rootfs, "bin", "id"), "busybox");
+            Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
+            File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n");
+            File.WriteAllText(Path.Combine(rootfs, "etc", "group"), "root:x:0:\napp:x:1001:\n");
+        });
+        ImageTools.Configure(output, layout, "latest", "--config.user", "1000", "--config.entrypoint", "/bin/id");
         var baseArchive = Path.Combine(project.Directory, "base.tar");
-        ImageTools.Succeeds(output, "skopeo", "--insecure-policy", "copy", $"oci:{layout}:latest", $"oci-archive:{baseArchive}:latest");
+        ImageTools.ToOciArchive(output, layout, "latest", baseArchive, "latest");
 
         project.BuildSucceeds();
         using (var config = JsonDocument.Parse(File.ReadAllText(project.BundleFile("config.json"))))

@@ -166,22 +166,20 @@ public sealed class SbomTests(SdkFeed feed, ITestOutputHelper output)
             </Project>
             """, ("added.txt", "added by the project\n", false));
         var layout = Path.Combine(project.Directory, "layout");
-        var bundle = Path.Combine(project.Directory, "umoci-bundle");
-        ImageTools.Succeeds(output, "umoci", "init", "--layout", layout);
-        ImageTools.Succeeds(output, "umoci", "new", "--image", layout + ":3.1");
-        ImageTools.Succeeds(output, "umoci", "unpack", "--rootless", "--image", layout + ":3.1", bundle);
-        var rootfs = Path.Combine(bundle, "rootfs");
-        Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
-        File.Copy(Projects.Busybox, Path.Combine(rootfs, "bin", "busybox"));
-        File.CreateSymbolicLink(Path.Combine(rootfs, "bin", "sh"), "busybox");
-        Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
-        File.WriteAllText(Path.Combine(rootfs, "etc", "motd"), "from the base\n");
         var status = File.ReadAllText("/var/lib/dpkg/status").Split("\n\n").Single(p => p.StartsWith("Package: busybox-static\n", StringComparison.Ordinal));
-        Directory.CreateDirectory(Path.Combine(rootfs, "var", "lib", "dpkg", "info"));
-        File.WriteAllText(Path.Combine(rootfs, "var", "lib", "dpkg", "status"), status.TrimEnd() + "\n");
-        File.Copy("/var/lib/dpkg/info/busybox-static.list", Path.Combine(rootfs, "var", "lib", "dpkg", "info", "busybox-static.list"));
-        ImageTools.Succeeds(output, "umoci", "repack", "--image", layout + ":3.1", bundle);
-        ImageTools.Succeeds(output, "skopeo", "--insecure-policy", "copy", $"oci:{layout}:3.1", $"oci-archive:{Path.Combine(project.Directory, "base.tar")}:3.1");
+        ImageTools.NewImage(output, layout, "3.1");
+        ImageTools.AddLayer(output, layout, "3.1", rootfs =>
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
+            File.Copy(Projects.Busybox, Path.Combine(rootfs, "bin", "busybox"));
+            File.CreateSymbolicLink(Path.Combine(rootfs, "bin", "sh"), "busybox");
+            Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
+            File.WriteAllText(Path.Combine(rootfs, "etc", "motd"), "from the base\n");
+            Directory.CreateDirectory(Path.Combine(rootfs, "var", "lib", "dpkg", "info"));
+            File.WriteAllText(Path.Combine(rootfs, "var", "lib", "dpkg", "status"), status.TrimEnd() + "\n");
+            File.Copy("/var/lib/dpkg/info/busybox-static.list", Path.Combine(rootfs, "var", "lib", "dpkg", "info", "busybox-static.list"));
+        });
+        ImageTools.ToOciArchive(output, layout, "3.1", Path.Combine(project.Directory, "base.tar"), "3.1");
         var baseDigest = JsonDocument.Parse(ImageTools.Succeeds(output, "skopeo", "inspect", $"oci-archive:{Path.Combine(project.Directory, "base.tar")}:3.1")).RootElement.GetProperty("Digest").GetString()!;
         var version = status.Split('\n').Single(l => l.StartsWith("Version: ", StringComparison.Ordinal))["Version: ".Length..];
 
