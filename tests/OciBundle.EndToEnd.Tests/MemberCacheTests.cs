@@ -53,6 +53,35 @@ public sealed class MemberCacheTests(SdkFeed feed)
         AssertSameAsColdBuild(project, "cache-touch-back-cold", "-p:OciHostname=touched");
     }
 
+    [Fact]
+    public void A_small_file_rewritten_with_its_size_and_mtime_touched_back_is_packed_and_listed_anew()
+    {
+        var project = Create("cache-small-touch-back");
+        Thread.Sleep(TimeSpan.FromSeconds(4)); // past the racy window: the first build keys small files by identity
+        project.BuildSucceeds("-v:d");
+        var again = Members(project.BuildSucceeds("-v:d", "-p:OciHostname=again"));
+        Assert.Equal(again.Total, again.Reused); // nothing changed in the rootfs: every group by identity, no file read
+
+        var conf = Path.Combine(project.Directory, "base/etc/conf-11.txt");
+        var bytes = File.ReadAllBytes(conf);
+        var oldDigest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant();
+        var mtime = ProcessResult.Run("stat", ["-c", "%y", conf]).StdOut.Trim();
+        bytes[20] = (byte)(bytes[20] == (byte)'x' ? 'y' : 'x'); // same size
+        File.WriteAllBytes(conf, bytes);
+        Assert.Equal(0, ProcessResult.Run("touch", ["-d", mtime, conf]).ExitCode);
+        Assert.Equal(mtime, ProcessResult.Run("stat", ["-c", "%y", conf]).StdOut.Trim());
+        Thread.Sleep(TimeSpan.FromSeconds(4)); // and this one too: only its new ctime can tell
+
+        var warm = Members(project.BuildSucceeds("-v:d", "-p:OciHostname=touched"));
+        Assert.InRange(warm.Total - warm.Reused, 1, 3);
+        Assert.Equal(bytes, ReadFromRootfs(project.BundleFile(RootfsName), "etc/conf-11.txt"));
+        var sbom = File.ReadAllText(project.BundleFile("sbom.spdx.json"));
+        Assert.Contains(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant(), sbom);
+        Assert.DoesNotContain(oldDigest, sbom);
+
+        AssertSameAsColdBuild(project, "cache-small-touch-back-cold", "-p:OciHostname=touched");
+    }
+
     [Theory]
     [InlineData("flip")]
     [InlineData("truncate")]

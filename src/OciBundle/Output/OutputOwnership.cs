@@ -57,6 +57,9 @@ public static class OutputOwnership
                 ? (stamped, "the project's stamp of the last build does not list it")
                 : (new Dictionary<string, string>(StringComparer.Ordinal), $"the folder has no {MarkerName} of ours listing what we wrote there");
 
+        // What the stamp recorded of each output right after writing it: a file whose identity is
+        // still the same has not been written since, so it still holds the digest we wrote.
+        var identities = ReadStampIdentities(stampFile);
         foreach (var name in present)
         {
             var path = Path.Combine(outputDirectory, name);
@@ -83,6 +86,12 @@ public static class OutputOwnership
             if (new FileInfo(path).LinkTarget is not null || InputFiles.WhyNotRegularFile(path) is not null)
             {
                 throw Foreign(outputDirectory, name, "it is no longer the regular file we wrote");
+            }
+
+            if (identities.TryGetValue(path, out var recorded) && recorded.Digest == digest && recorded.Identity.Length > 0
+                && UpToDateStamp.Identity(path) == recorded.Identity)
+            {
+                continue;
             }
 
             if (FileDigests.Sha256Hex([path])[0] != digest)
@@ -139,11 +148,44 @@ public static class OutputOwnership
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in lines.Skip(2))
         {
-            if (line.Split('\t') is [_, var path, _, _, var digest]
+            if (line.Split('\t') is [_, var path, _, _, var digest, ..] and { Length: <= 6 }
                 && string.Equals(Path.GetDirectoryName(path), outputDirectory, StringComparison.Ordinal))
             {
                 result[Path.GetFileName(path)] = digest.Length > 0 ? digest : FolderDigest;
             }
+        }
+
+        return result;
+    }
+
+    /// <summary>Full path → (digest, statx identity) of the outputs the project's stamp lists with an identity; empty for stamps before identities, or none.</summary>
+    private static Dictionary<string, (string Digest, string Identity)> ReadStampIdentities(string? stampFile)
+    {
+        var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        try
+        {
+            if (stampFile is null || InputFiles.WhyNotRegularFile(stampFile) is not null || new FileInfo(stampFile).Length > 1 << 20)
+            {
+                return result;
+            }
+
+            var lines = File.ReadAllLines(stampFile);
+            if (lines.Length < 2 || lines[0] != UpToDateStamp.Header)
+            {
+                return result;
+            }
+
+            foreach (var line in lines.Skip(2))
+            {
+                if (line.Split('\t') is [var kind, var path, _, _, { Length: 64 } digest, { Length: > 0 } identity] && kind != UpToDateStamp.InputKind)
+                {
+                    result[path] = (digest, identity);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // no shortcut: every file is hashed
         }
 
         return result;

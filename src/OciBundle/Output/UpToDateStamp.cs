@@ -13,6 +13,9 @@ public static class UpToDateStamp
     /// <summary>Kind of the stamp lines that name one input and its short digest (three fields, so older readers skip them).</summary>
     internal const string InputKind = "input";
 
+    /// <summary>Twice the coarsest kernel tick (HZ=100): file times never lag the real clock by more.</summary>
+    private static readonly TimeSpan ClockTick = TimeSpan.FromMilliseconds(20);
+
     /// <summary>
     /// Why <see cref="ReadIfCurrent"/> found the bundle not up to date, in words: no earlier stamp,
     /// a stamp from an older version, the first input entry that differs, or the output that was
@@ -188,10 +191,58 @@ public static class UpToDateStamp
         }
 
         var lines = new List<string> { Header, fingerprint };
-        lines.AddRange(outputs.Select(o => string.Join('\t', o.Kind, o.Path, o.Size.ToString(CultureInfo.InvariantCulture), WriteTicks(o.Path).ToString(CultureInfo.InvariantCulture), o.Sha256)));
+        lines.AddRange(outputs.Select(o => string.Join('\t', o.Kind, o.Path, o.Size.ToString(CultureInfo.InvariantCulture), WriteTicks(o.Path).ToString(CultureInfo.InvariantCulture), o.Sha256, SettledIdentity(o.Path))));
         lines.AddRange((entries ?? []).Select(e => string.Join('\t', InputKind, e.Key, e.Value)));
         Directory.CreateDirectory(Path.GetDirectoryName(stampFile)!);
         File.WriteAllLines(stampFile, lines);
+    }
+
+    /// <summary>
+    /// The output's identity from <c>statx</c> (device, inode, size, mtime and ctime in
+    /// nanoseconds, mode), as <see cref="OutputOwnership"/> compares it to prove a file is still
+    /// the one we wrote without reading it; "" for a folder, a link or without statx.
+    /// </summary>
+    internal static string Identity(string path)
+    {
+        Rootfs.Interop.StatxInfo? stat;
+        try
+        {
+            stat = Rootfs.Interop.StatxInfo.TryGet(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+
+        return stat is { IsRegularFile: true } s
+            ? string.Create(CultureInfo.InvariantCulture, $"{s.DeviceMajor}:{s.DeviceMinor}:{s.Inode}:{s.Size}:{s.MtimeSeconds}.{s.MtimeNanoseconds:D9}:{s.CtimeSeconds}.{s.CtimeNanoseconds:D9}:{s.Mode}")
+            : "";
+    }
+
+    /// <summary>
+    /// <see cref="Identity"/>, taken once the file system's clock has moved past the file's ctime.
+    /// The kernel stamps ctime from a coarse clock (one tick, at most 10 ms): a write in the same
+    /// tick as the rename that put the output in place would leave ctime as it was, so the identity
+    /// is only recorded when any later write is sure to give a new ctime (git's "racy clean" rule).
+    /// </summary>
+    private static string SettledIdentity(string path)
+    {
+        var identity = Identity(path);
+        if (identity.Length == 0)
+        {
+            return "";
+        }
+
+        var ctime = identity.Split(':')[5].Split('.');
+        var changed = DateTimeOffset.FromUnixTimeSeconds(long.Parse(ctime[0], CultureInfo.InvariantCulture)).AddTicks(long.Parse(ctime[1], CultureInfo.InvariantCulture) / 100);
+        var settled = changed + ClockTick - DateTimeOffset.UtcNow;
+        if (settled > TimeSpan.Zero)
+        {
+            Thread.Sleep(settled);
+            identity = Identity(path); // unchanged unless something wrote to it meanwhile: then the new one
+        }
+
+        return identity;
     }
 
     private static long WriteTicks(string path) =>

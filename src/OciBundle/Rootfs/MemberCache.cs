@@ -36,15 +36,21 @@ public sealed class MemberCache
     /// <summary>Files whose mtime or ctime is this close to the build's start are keyed by content instead.</summary>
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
+    /// <summary>The SBOM digests of the files the last build read, by identity: one file, read once.</summary>
+    public const string DigestIndexName = "digests.idx";
+
     private const string MemberSuffix = ".gzm";
     private const string DigestSuffix = ".dig";
     private const int HeaderLength = 8 + 32 + 8 + 4 + 32;
+    private const string DigestIndexHeader = "oci-bundle-digests 1";
     private static ReadOnlySpan<byte> Magic => "OCIBGZC1"u8;
 
     private readonly byte[] _prefix;
     private readonly DateTime _started;
     private readonly Func<string, bool> _untrusted;
     private readonly ConcurrentDictionary<string, byte> _used = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContentDigests.FileDigest> _usedDigests = new(StringComparer.Ordinal);
+    private readonly Lazy<Dictionary<string, ContentDigests.FileDigest>> _digestIndex;
     private long _reused;
     private long _compressed;
     private long _dropped;
@@ -58,6 +64,7 @@ public sealed class MemberCache
         var runtime = $"OciBundle member cache 1|{RuntimeInformation.FrameworkDescription}|{RuntimeInformation.OSArchitecture}|"
             + $"{typeof(GZipStream).Assembly.ManifestModule.ModuleVersionId}|{typeof(MemberCache).Assembly.ManifestModule.ModuleVersionId}";
         _prefix = SHA256.HashData(Encoding.UTF8.GetBytes(runtime));
+        _digestIndex = new Lazy<Dictionary<string, ContentDigests.FileDigest>>(ReadDigestIndex);
     }
 
     public string Folder { get; }
@@ -197,25 +204,60 @@ public sealed class MemberCache
         Write(Name(key, MemberSuffix), key, uncompressedLength, member);
     }
 
-    /// <summary>The SBOM digests of a file read by an earlier build, or null.</summary>
+    /// <summary>The SBOM digests of a file read by an earlier build (from <see cref="DigestIndexName"/>), or null.</summary>
     public ContentDigests.FileDigest? TryLoadDigest(FileIdentity file)
     {
-        var key = DigestKey(file);
-        var buffer = new byte[256];
-        var length = TryRead(Name(key, DigestSuffix), key, 0, buffer);
-        if (length <= 0)
+        var name = Convert.ToHexString(file.Key);
+        if (!_digestIndex.Value.TryGetValue(name, out var digest))
         {
             return null;
         }
 
-        var parts = Encoding.ASCII.GetString(buffer, 0, length).Split(' ');
-        return parts is [{ Length: 64 } sha256, { Length: 40 } sha1] ? new ContentDigests.FileDigest(sha256, sha1) : null;
+        _usedDigests.TryAdd(name, digest);
+        return digest;
     }
 
-    public void StoreDigest(FileIdentity file, ContentDigests.FileDigest digest)
+    /// <summary>Remembers the digests of a file just read, for <see cref="Trim"/> to write into the index.</summary>
+    public void StoreDigest(FileIdentity file, ContentDigests.FileDigest digest) => _usedDigests[Convert.ToHexString(file.Key)] = digest;
+
+    /// <summary>
+    /// The key of a group of small entries held in <paramref name="block"/>, where the data of some
+    /// files (<paramref name="files"/>, in offset order, inside the block) stands by its file
+    /// identity instead of its bytes: the bytes outside those ranges, then each range's offset,
+    /// length and identity. The ranges are fixed, so no other bytes can give the same key; the
+    /// identities name the files' bytes as <see cref="Identify"/> argues.
+    /// </summary>
+    public byte[] GroupKey(CompressionLevel level, ReadOnlySpan<byte> block, IReadOnlyList<FileData> files)
     {
-        var key = DigestKey(file);
-        Write(Name(key, DigestSuffix), key, 0, Encoding.ASCII.GetBytes($"{digest.Sha256} {digest.Sha1}"));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(_prefix);
+        hash.AppendData([(byte)'G', (byte)level]);
+        Span<byte> number = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32LittleEndian(number, block.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(number[4..], files.Count);
+        hash.AppendData(number);
+        var at = 0;
+        foreach (var file in files)
+        {
+            if (file.Offset < at || file.Offset + file.Length > block.Length)
+            {
+                throw new ArgumentException("File ranges must be in order, apart, and inside the block.", nameof(files));
+            }
+
+            hash.AppendData(block[at..file.Offset]);
+            at = file.Offset + file.Length;
+        }
+
+        hash.AppendData(block[at..]);
+        foreach (var file in files)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(number, file.Offset);
+            BinaryPrimitives.WriteInt32LittleEndian(number[4..], file.Length);
+            hash.AppendData(number);
+            hash.AppendData(file.Identity.Key);
+        }
+
+        return hash.GetHashAndReset();
     }
 
     /// <summary>
@@ -225,10 +267,12 @@ public sealed class MemberCache
     /// </summary>
     public void Trim()
     {
+        WriteDigestIndex();
         try
         {
             foreach (var file in new DirectoryInfo(Folder).EnumerateFiles())
             {
+                // .dig: one entry a file, as builds before the index wrote them
                 var unused = (file.Name.EndsWith(MemberSuffix, StringComparison.Ordinal) || file.Name.EndsWith(DigestSuffix, StringComparison.Ordinal))
                     && !_used.ContainsKey(file.Name) && file.LastWriteTimeUtc < _started;
                 var stale = file.Name.EndsWith(".tmp", StringComparison.Ordinal) && file.LastWriteTimeUtc < _started - TimeSpan.FromHours(1);
@@ -244,12 +288,80 @@ public sealed class MemberCache
         }
     }
 
-    private byte[] DigestKey(FileIdentity file)
+    /// <summary>
+    /// The digest index: a header, one line a file ("identity sha256 sha1", hex), and a last line
+    /// with the SHA-256 of all before it. Anything else (truncated, edited, another version) is
+    /// dropped whole: the files are then read and hashed again. Identities already hold the
+    /// runtime and SDK (<see cref="Identify"/>), so an entry can only be found for the file it names.
+    /// </summary>
+    private Dictionary<string, ContentDigests.FileDigest> ReadDigestIndex()
     {
-        Span<byte> input = stackalloc byte[33];
-        file.Key.CopyTo(input);
-        input[32] = (byte)'D';
-        return SHA256.HashData(input);
+        var result = new Dictionary<string, ContentDigests.FileDigest>(StringComparer.Ordinal);
+        var path = Path.Combine(Folder, DigestIndexName);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return result; // none yet, or gone: every file is read
+        }
+
+        var text = Encoding.ASCII.GetString(bytes);
+        var last = text.LastIndexOf("end ", StringComparison.Ordinal);
+        if (!text.StartsWith(DigestIndexHeader + "\n", StringComparison.Ordinal) || last < 0
+            || text[(last + 4)..].TrimEnd('\n') != Convert.ToHexString(SHA256.HashData(bytes.AsSpan(0, last))))
+        {
+            Drop(path);
+            return result;
+        }
+
+        foreach (var line in text[..last].Split('\n').Skip(1))
+        {
+            if (line.Split(' ') is [{ Length: 64 } identity, { Length: 64 } sha256, { Length: 40 } sha1])
+            {
+                result[identity] = new ContentDigests.FileDigest(sha256, sha1);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Writes the digests this build used or read as the new index (temporary name, then rename: whole or not at all). Best effort.</summary>
+    private void WriteDigestIndex()
+    {
+        if (_usedDigests.IsEmpty && !File.Exists(Path.Combine(Folder, DigestIndexName)))
+        {
+            return;
+        }
+
+        var text = new StringBuilder(DigestIndexHeader).Append('\n');
+        foreach (var (identity, digest) in _usedDigests.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            text.Append(identity).Append(' ').Append(digest.Sha256).Append(' ').Append(digest.Sha1).Append('\n');
+        }
+
+        var body = Encoding.ASCII.GetBytes(text.ToString());
+        var bytes = body.Concat(Encoding.ASCII.GetBytes($"end {Convert.ToHexString(SHA256.HashData(body))}\n")).ToArray();
+        var path = Path.Combine(Folder, DigestIndexName);
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                // left for Trim to remove an hour from now
+            }
+        }
     }
 
     private string Name(byte[] key, string suffix)
@@ -355,3 +467,9 @@ public sealed class MemberCache
 
 /// <summary>A file's identity from stat, hashed (see <see cref="MemberCache.Identify"/>).</summary>
 public sealed record FileIdentity(byte[] Key);
+
+/// <summary>The data of one file at <paramref name="Offset"/> in a group of small entries, standing by its identity (see <see cref="MemberCache.GroupKey"/>).</summary>
+public readonly record struct FileData(int Offset, int Length, FileIdentity Identity);
+
+/// <summary>Reads a file's bytes into their place in a group that must be compressed (see <see cref="ParallelGzipStream.BeginFileData"/>).</summary>
+public delegate void FileDataFill(Span<byte> destination);

@@ -60,6 +60,10 @@ public sealed class ParallelGzipStream : Stream
     private byte[]? _planKey;
     private Member? _planCached;
 
+    // Files in the member being filled whose data stands by identity (BeginFileData); Fill is set
+    // for those written as zeros, to be read only when the member is not in the cache.
+    private readonly List<(FileData Data, FileDataFill? Fill)> _files = [];
+
     /// <param name="output">Where the members go, in order; written from the thread that writes this stream.</param>
     /// <param name="workers">Compression threads; 0 means one per processor (at most <see cref="MaxDefaultWorkers"/>). Changes speed and memory, never the bytes.</param>
     /// <param name="cache">Compressed members of earlier builds to reuse, and to store this build's in; never changes the bytes.</param>
@@ -146,6 +150,29 @@ public sealed class ParallelGzipStream : Stream
 
         Plan(length, key, new Member(buffer, found));
         return true;
+    }
+
+    /// <summary>
+    /// Says that the next <paramref name="length"/> bytes written are the whole data of one small
+    /// file whose <paramref name="identity"/> names them (<see cref="MemberCache.Identify"/>), so the
+    /// member holding them is keyed by that identity instead of their content
+    /// (<see cref="MemberCache.GroupKey"/>). With <paramref name="fill"/>, the caller may write
+    /// zeros instead of the bytes when this returns true: if the member is not in the cache,
+    /// <paramref name="fill"/> is called to read the real bytes into place before it is compressed.
+    /// Returns false (and the bytes must be the real ones) when the data would not fit in the member
+    /// being filled or there is no cache; the data is then keyed by content as any other bytes.
+    /// </summary>
+    public bool BeginFileData(int length, FileIdentity identity, FileDataFill? fill)
+    {
+        if (_cache is null || _planRemaining > 0 || length <= 0 || _filled + length > BlockSize)
+        {
+            return false;
+        }
+
+        // On a first build nothing can be found: the bytes are read right away, as before.
+        var deferred = fill is not null && !_cache.WasEmpty;
+        _files.Add((new FileData(_filled, length, identity), deferred ? fill : null));
+        return deferred;
     }
 
     private void Plan(int length, byte[]? key, Member? cached)
@@ -260,7 +287,37 @@ public sealed class ParallelGzipStream : Stream
     {
         var (block, length, level) = (_block, _filled, _level);
         var statKey = key is { Length: > 0 } ? key : null;
-        _inFlight.Enqueue(Task.Factory.StartNew(() => Compress(block, length, level, statKey), CancellationToken.None, TaskCreationOptions.None, _scheduler));
+        var tried = false;
+        if (_files.Count > 0)
+        {
+            statKey = _cache!.GroupKey(level, block.AsSpan(0, length), _files.Select(f => f.Data).ToList());
+            if (_files.Any(f => f.Fill is not null))
+            {
+                // Some files were not read: the member comes from the cache, or they are read now.
+                var buffer = RentMember();
+                var found = _cache.TryLoad(statKey, length, buffer);
+                if (found >= 0)
+                {
+                    _files.Clear();
+                    _inFlight.Enqueue(Task.FromResult(new Member(buffer, found)));
+                    _anyMember = true;
+                    _filled = 0; // the block is refilled from the start: its zeros never leave this stream
+                    DrainDone();
+                    return;
+                }
+
+                _freeMembers.Push(buffer);
+                tried = true;
+                foreach (var (data, fill) in _files)
+                {
+                    fill?.Invoke(block.AsSpan(data.Offset, data.Length));
+                }
+            }
+
+            _files.Clear();
+        }
+
+        _inFlight.Enqueue(Task.Factory.StartNew(() => Compress(block, length, level, statKey, tried), CancellationToken.None, TaskCreationOptions.None, _scheduler));
         _anyMember = true;
         _block = RentBlock();
         _filled = 0;
@@ -297,11 +354,19 @@ public sealed class ParallelGzipStream : Stream
 
     internal byte[] RentMember() => _freeMembers.TryPop(out var member) ? member : GC.AllocateUninitializedArray<byte>(MemberCapacity);
 
-    private Member Compress(byte[] block, int length, CompressionLevel level, byte[]? statKey)
+    /// <param name="statKey">The key by file identity to look the member up under first (unless <paramref name="tried"/> already) and to store it under.</param>
+    private Member Compress(byte[] block, int length, CompressionLevel level, byte[]? statKey, bool tried = false)
     {
         var buffer = RentMember();
         try
         {
+            // By identity first: a planned chunk or group whose files were read anyway (the tar's
+            // digest needs every byte, or the SBOM's digests were not cached) is still found.
+            if (statKey is not null && !tried && !_cache!.WasEmpty && _cache.TryLoad(statKey, length, buffer) is var byIdentity and >= 0)
+            {
+                return new Member(buffer, byIdentity);
+            }
+
             // By content first: the bytes are here, and a SHA-256 costs a fraction of a deflate.
             // A file-keyed member missing from the cache may still be there under its content key
             // (its file was too new to trust at the last build); it is then stored under both.

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using OciBundle.Diagnostics;
 
 namespace OciBundle.Rootfs;
 
@@ -151,6 +152,13 @@ public sealed class ReproducibleTarWriter : IDisposable
             WriteLargeFile(item, source, entry, digests, _members);
             return;
         }
+
+        if (_members?.Cache is { } cache && cache.Identify(source, item.Size) is { } identity)
+        {
+            WriteSmallFile(item, source, entry, digests, _members, identity);
+            return;
+        }
+
         using var data = SourceFile.OpenChecked(source, item);
         data.Hasher = digests is null ? null : new ContentDigests.Hasher();
         entry.DataStream = data;
@@ -159,6 +167,36 @@ public sealed class ReproducibleTarWriter : IDisposable
         if (data.Hasher is { } hasher && digests is not null)
         {
             digests.Record(item.Path, hasher.Finish());
+        }
+    }
+
+    /// <summary>
+    /// A small file whose <c>statx</c> identity can be trusted: its data stands in its group's key
+    /// by that identity, and when nothing needs its bytes here (no tar digest, its SBOM digests
+    /// known by the same identity) it is not even opened unless its group is missing from the cache.
+    /// </summary>
+    private void WriteSmallFile(RootfsEntry item, string source, GnuTarEntry entry, ContentDigests? digests, ParallelGzipStream members, FileIdentity identity)
+    {
+        var cachedDigest = digests is not null ? members.Cache!.TryLoadDigest(identity) : null;
+        var mayDefer = !_contentNeeded && (digests is null || cachedDigest is not null);
+        using var data = new SmallFileDataStream(item, source, identity, members, mayDefer);
+        if (digests is not null && cachedDigest is null)
+        {
+            data.Hasher = new ContentDigests.Hasher();
+        }
+
+        entry.DataStream = data;
+        _writer.WriteEntry(entry);
+        data.EnsureReadToEnd();
+        if (cachedDigest is not null)
+        {
+            digests!.Record(item.Path, cachedDigest);
+        }
+        else if (data.Hasher is { } hasher && digests is not null)
+        {
+            var digest = hasher.Finish();
+            digests.Record(item.Path, digest);
+            members.Cache!.StoreDigest(identity, digest);
         }
     }
 
@@ -204,6 +242,117 @@ public sealed class ReproducibleTarWriter : IDisposable
     };
 
     private static string AsFolderName(string name) => name.EndsWith('/') ? name : name + "/";
+}
+
+/// <summary>
+/// A small file's data for the tar writer: at the first read it tells the gzip stream that its
+/// bytes stand by the file's identity (<see cref="ParallelGzipStream.BeginFileData"/>) and, when
+/// allowed to, reads as zeros that the gzip stream replaces by the file's bytes only if its group
+/// must be compressed; else it reads the file. Seekable with a known length, so the BCL writer
+/// streams it.
+/// </summary>
+internal sealed class SmallFileDataStream(RootfsEntry item, string source, FileIdentity identity, ParallelGzipStream members, bool mayDefer) : ReadOnlyStream
+{
+    private SizeCheckedReadStream? _file;
+    private bool _started;
+    private bool _deferred;
+    private long _position;
+
+    /// <summary>Hashes the file's bytes as read (only when it is read here, never deferred).</summary>
+    internal ContentDigests.Hasher? Hasher { get; set; }
+
+    public override bool CanSeek => true;
+
+    public override long Length => item.Size;
+
+    public override long Position
+    {
+        get => _position;
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position >= item.Size || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        if (!_started)
+        {
+            _started = true;
+            // Deferred only when nothing here needs the bytes: the hasher is set when the SBOM's digests are not known.
+            _deferred = members.BeginFileData((int)item.Size, identity, mayDefer && Hasher is null ? Fill : null);
+        }
+
+        int read;
+        if (_deferred)
+        {
+            read = (int)Math.Min(buffer.Length, item.Size - _position);
+            buffer[..read].Clear(); // stands for the file's bytes; replaced by them if the group is compressed
+        }
+        else
+        {
+            var file = _file ??= Open();
+            read = file.Read(buffer);
+        }
+
+        _position += read;
+        return read;
+    }
+
+    /// <summary>Throws OCIB3004 when the file, read to its end, held more or fewer bytes than listed.</summary>
+    public void EnsureReadToEnd() => _file?.EnsureReadToEnd();
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => item.Size + offset,
+        };
+        if (target != _position)
+        {
+            throw new NotSupportedException("The data of a file is read once, in order.");
+        }
+
+        return target;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _file?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Reads the whole file into its place in the group (the gzip stream calls it when the group is not cached).</summary>
+    private void Fill(Span<byte> destination)
+    {
+        using (var file = SourceFile.OpenChecked(source, item))
+        {
+            file.ReadExactly(destination);
+            file.EnsureReadToEnd();
+        }
+
+        // The SBOM already has this identity's digests: bytes of another identity would not match them.
+        if (members.Cache!.Identify(source, item.Size) is not { } now || !now.Key.AsSpan().SequenceEqual(identity.Key))
+        {
+            throw new OciBundleException(Diagnostic.Error(
+                Messages.UnreadableInput, null, item.Origin, source, "it changed while the rootfs was written; stop whatever writes to it and build again"));
+        }
+    }
+
+    private SizeCheckedReadStream Open()
+    {
+        var file = SourceFile.OpenChecked(source, item);
+        file.Hasher = Hasher;
+        return file;
+    }
 }
 
 /// <summary>

@@ -281,6 +281,52 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact]
+    public void An_output_rewritten_with_its_size_and_mtime_touched_back_is_not_ours_to_replace()
+    {
+        Generate(Request());
+        var config = Path.Combine(Output, "config.json");
+        var mtime = File.GetLastWriteTimeUtc(config);
+        var bytes = File.ReadAllBytes(config);
+        bytes[^2] ^= 0x01; // same size
+        File.WriteAllBytes(config, bytes);
+        File.SetLastWriteTimeUtc(config, mtime); // touch -d back: only ctime tells
+        var before = Snapshot(Output);
+        var diagnostic = Fails(Request((SurfaceNames.Hostname, "other")), "OCIB5006");
+        Assert.Contains("changed since", diagnostic.Message);
+        AssertSame(before, Output);
+    }
+
+    [Fact]
+    public void An_output_whose_identity_is_as_the_stamp_recorded_is_not_read_again_and_older_stamps_still_prove_by_digest()
+    {
+        Generate(Request());
+        var rootfs = Path.Combine(Output, "rootfs.tar.gz");
+        string[] Row() => Assert.Single(File.ReadAllLines(Stamp).Select(l => l.Split('\t')), p => p.Length > 1 && p[1] == rootfs);
+        var real = Row()[4];
+        Assert.Matches("^[0-9]+:[0-9]+:[0-9]+:[0-9]+:[0-9]+\\.[0-9]{9}:[0-9]+\\.[0-9]{9}:[0-9]+$", Row()[5]);
+
+        // Marker and stamp both claim a digest the file does not have: only a build that does not
+        // read the file (its identity is still the one recorded) can accept it.
+        var fake = new string('0', 64);
+        void Claim(bool withIdentity)
+        {
+            var marker = Path.Combine(Output, OutputOwnership.MarkerName);
+            File.WriteAllText(marker, File.ReadAllText(marker).Replace(real + "  rootfs.tar.gz", fake + "  rootfs.tar.gz", StringComparison.Ordinal));
+            File.WriteAllLines(Stamp, File.ReadAllLines(Stamp).Select(l => l.Split('\t') is var p && p.Length >= 5 && p[1] == rootfs
+                ? string.Join('\t', withIdentity ? [p[0], p[1], p[2], p[3], fake, p[5]] : [p[0], p[1], p[2], p[3], fake])
+                : l));
+        }
+
+        Claim(withIdentity: true);
+        Assert.False(Generate(Request((SurfaceNames.Hostname, "other"))).UpToDate);
+
+        real = Row()[4];
+        Claim(withIdentity: false); // a stamp as builds before identities wrote it: the file is hashed
+        var diagnostic = Fails(Request((SurfaceNames.Hostname, "third")), "OCIB5006");
+        Assert.Contains("changed since", diagnostic.Message);
+    }
+
+    [Fact]
     public void A_name_of_ours_we_did_not_write_is_OCIB5006()
     {
         Generate(Request());

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Runtime.Versioning;
+using System.Text;
 using OciBundle.Rootfs;
 using OciBundle.Tests.Support;
 
@@ -219,6 +220,131 @@ public class MemberCacheTests
         var third = OpenCache(temp);
         Pack(ReadHost(source), third, mtime: Mtime + 1);
         Assert.Equal(0, third.Compressed);
+    }
+
+    [Fact]
+    public void Small_files_of_a_cached_group_are_not_even_opened()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var cold = OpenCache(temp);
+        Pack(entries, cold, digests: new ContentDigests());
+        cold.Trim(); // writes the digest index, as a build does after its commit
+
+        // Every small file locked against readers (flock, as FileShare.None does): a read would be OCIB3004.
+        var small = entries.Where(e => e.Type == RootfsEntryType.RegularFile && e.Size < ReproducibleTarWriter.LargeFileSize).ToList();
+        var locks = small.Select(e => new FileStream(e.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.None)).ToList();
+        var warmDigests = new ContentDigests();
+        var warm = OpenCache(temp);
+        byte[] warmBytes;
+        try
+        {
+            warmBytes = Pack(entries, warm, digests: warmDigests);
+        }
+        finally
+        {
+            locks.ForEach(l => l.Dispose());
+        }
+
+        Assert.Equal(Pack(entries, cache: null), warmBytes);
+        Assert.Equal(0, warm.Compressed);
+        Assert.Equal(cold.Compressed, warm.Reused);
+        var fresh = new ContentDigests();
+        Assert.All(small, e => Assert.Equal(fresh.For(e), warmDigests.For(e)));
+    }
+
+    [Fact]
+    public void A_small_file_rewritten_with_its_old_size_and_mtime_is_read_again_never_served_stale()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var cold = OpenCache(temp);
+        Pack(ReadHost(source), cold, digests: new ContentDigests());
+        cold.Trim();
+
+        // touch -d back: same size, same mtime, other bytes; only ctime tells.
+        var path = Path.Combine(source, "etc/small-007.conf");
+        var mtime = File.GetLastWriteTimeUtc(path);
+        var bytes = File.ReadAllBytes(path);
+        bytes[10] ^= 0x20;
+        File.WriteAllBytes(path, bytes);
+        File.SetLastWriteTimeUtc(path, mtime);
+
+        var entries = ReadHost(source);
+        var warmDigests = new ContentDigests();
+        var warm = OpenCache(temp);
+        var warmBytes = Pack(entries, warm, digests: warmDigests);
+
+        Assert.Equal(Pack(entries, cache: null), warmBytes);
+        Assert.Equal(Tar(entries), Gunzip(warmBytes));
+        Assert.InRange(warm.Compressed, 1, 2); // the changed file's group, and at most the next
+        var changed = entries.Single(e => e.Path == "etc/small-007.conf");
+        Assert.Equal(new ContentDigests().For(changed), warmDigests.For(changed));
+    }
+
+    [Theory]
+    [InlineData("flip")]
+    [InlineData("truncate")]
+    [InlineData("delete")]
+    public void A_damaged_or_deleted_digest_index_only_costs_a_read(string damage)
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var cold = OpenCache(temp);
+        var expected = Pack(entries, cold, digests: new ContentDigests());
+        cold.Trim();
+        var index = Path.Combine(temp.Path, "obj", MemberCache.FolderName, MemberCache.DigestIndexName);
+        var bytes = File.ReadAllBytes(index);
+        switch (damage)
+        {
+            case "flip":
+                bytes[bytes.Length / 2] ^= 1; // one digest changed: the whole index is dropped
+                File.WriteAllBytes(index, bytes);
+                break;
+            case "truncate":
+                File.WriteAllBytes(index, bytes[..(bytes.Length - 10)]);
+                break;
+            default:
+                File.Delete(index);
+                break;
+        }
+
+        var warmDigests = new ContentDigests();
+        var warm = OpenCache(temp);
+        Assert.Equal(expected, Pack(entries, warm, digests: warmDigests));
+        Assert.Equal(damage == "delete" ? 0 : 1, warm.Dropped);
+        var fresh = new ContentDigests();
+        Assert.All(entries.Where(e => e.Type == RootfsEntryType.RegularFile), e => Assert.Equal(fresh.For(e), warmDigests.For(e)));
+    }
+
+    [Fact]
+    public void A_group_key_names_the_bytes_around_the_files_their_places_and_their_identities()
+    {
+        using var temp = new TempDirectory();
+        var cache = OpenCache(temp);
+        var a = new FileIdentity(Enumerable.Repeat((byte)1, 32).ToArray());
+        var b = new FileIdentity(Enumerable.Repeat((byte)2, 32).ToArray());
+        var block = Encoding.ASCII.GetBytes("header-a....data-a....header-b");
+        byte[] Key(byte[] bytes, params FileData[] files) => cache.GroupKey(CompressionLevel.Optimal, bytes, files);
+        var key = Key(block, new FileData(8, 4, a));
+
+        Assert.Equal(key, Key(block, new FileData(8, 4, a)));
+        var otherData = (byte[])block.Clone();
+        otherData[9] = (byte)'X'; // inside the file's range: its identity stands for it
+        Assert.Equal(key, Key(otherData, new FileData(8, 4, a)));
+        var otherHeader = (byte[])block.Clone();
+        otherHeader[0] = (byte)'H';
+        Assert.NotEqual(key, Key(otherHeader, new FileData(8, 4, a)));
+        Assert.NotEqual(key, Key(block, new FileData(8, 4, b)));
+        Assert.NotEqual(key, Key(block, new FileData(9, 4, a)));
+        Assert.NotEqual(key, Key(block, new FileData(8, 5, a)));
+        Assert.NotEqual(key, Key(block));
+        Assert.NotEqual(key, cache.ContentKey(CompressionLevel.Optimal, block));
+        Assert.NotEqual(key, cache.GroupKey(CompressionLevel.SmallestSize, block, [new FileData(8, 4, a)]));
+        Assert.Throws<ArgumentException>(() => Key(block, new FileData(8, 4, a), new FileData(10, 4, b)));
+        Assert.Throws<ArgumentException>(() => Key(block, new FileData(28, 4, a)));
     }
 
     private static MemberCache OpenCache(TempDirectory temp, DateTime? started = null) =>
