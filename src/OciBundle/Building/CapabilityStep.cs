@@ -1,11 +1,10 @@
-using OciBundle.Diagnostics;
 using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
 /// <summary>
-/// process.capabilities from OciCapability items. Names are accepted in any case, with or
-/// without CAP_, and written canonically; unknown names are errors (runc would ignore them).
+/// process.capabilities from the OciCapability items read into <see cref="IsolationSettings"/>,
+/// each granted once and recorded at its last item.
 /// </summary>
 public static class CapabilityStep
 {
@@ -22,44 +21,28 @@ public static class CapabilityStep
         "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ];
 
-    /// <summary>The name as the list spells it (upper case, CAP_ added), so 'net_admn' is one edit from CAP_NET_ADMIN.</summary>
-    private static string WithPrefix(string name)
-    {
-        var upper = name.Trim().ToUpperInvariant();
-        return upper.StartsWith("CAP_", StringComparison.Ordinal) ? upper : "CAP_" + upper;
-    }
-
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
+        var isolation = context.Settings.Isolation;
         var granted = new List<string>();
         var ambient = new List<string>();
-        var items = reader.Items(SurfaceNames.Capability);
-        foreach (var item in items)
+        foreach (var (capability, origin) in isolation.Capabilities)
         {
-            if (!TryCanonicalize(item.ItemSpec, out var name))
+            context.Origins.Set(SpecPaths.Capability(capability.Name), origin);
+            if (!granted.Contains(capability.Name))
             {
-                reader.Diagnostics.Error(Messages.UnknownCapability, item.Location, item.ItemSpec, NearestName.Hint(WithPrefix(item.ItemSpec), All));
-                continue;
+                granted.Add(capability.Name);
             }
 
-            context.Origins.Set(SpecPaths.Capability(name), Origin.Item(SurfaceNames.Capability, item));
-
-            if (!granted.Contains(name))
+            if (capability.Ambient && !ambient.Contains(capability.Name))
             {
-                granted.Add(name);
-            }
-
-            if (IsTrue(reader, item, "Ambient") && !ambient.Contains(name))
-            {
-                ambient.Add(name);
+                ambient.Add(capability.Name);
             }
         }
 
-        // The ambient set as a whole points at the project's last capability item.
-        if (items.Count > 0)
+        if (isolation.AmbientOrigin is { } ambientOrigin)
         {
-            context.Origins.Set(SpecPaths.Ambient, Origin.Item(SurfaceNames.Capability, items[^1]));
+            context.Origins.Set(SpecPaths.Ambient, ambientOrigin);
         }
 
         // Bounding, effective and permitted carry the same set. Inheritable and ambient stay
@@ -75,23 +58,7 @@ public static class CapabilityStep
         };
     }
 
-    private static bool IsTrue(RequestReader reader, RequestItem item, string metadata)
-    {
-        var text = item.Get(metadata);
-        if (text is null)
-        {
-            return false;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        reader.Diagnostics.Error(Messages.InvalidBoolean, item.Location, $"{SurfaceNames.Capability} '{item.ItemSpec}' {metadata}", text);
-        return false;
-    }
-
+    /// <summary>The canonical name (upper case, CAP_ added); false when it is no Linux capability, <paramref name="name"/> then being the name as the list would spell it.</summary>
     public static bool TryCanonicalize(string text, out string name)
     {
         var upper = text.Trim().ToUpperInvariant();
