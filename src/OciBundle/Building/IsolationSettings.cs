@@ -1,4 +1,5 @@
 using OciBundle.Diagnostics;
+using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
@@ -84,11 +85,11 @@ public sealed record IsolationSettings(
         var items = reader.Items(SurfaceNames.Capability);
         foreach (var item in items)
         {
-            if (!CapabilityStep.TryCanonicalize(item.ItemSpec, out var name))
+            if (!LinuxCapabilities.TryCanonicalize(item.ItemSpec, out var name))
             {
                 // The hint compares the name as the list spells it (upper case, CAP_ added), so
                 // 'net_admn' is one edit from CAP_NET_ADMIN.
-                reader.Diagnostics.Error(Messages.UnknownCapability, item.Location, item.ItemSpec, NearestName.Hint(name, CapabilityStep.All));
+                reader.Diagnostics.Error(Messages.UnknownCapability, item.Location, item.ItemSpec, NearestName.Hint(name, LinuxCapabilities.All));
                 continue;
             }
 

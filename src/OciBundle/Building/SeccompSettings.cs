@@ -1,3 +1,4 @@
+using OciBundle.Diagnostics;
 using OciBundle.Seccomp;
 
 namespace OciBundle.Building;
@@ -33,9 +34,19 @@ public sealed record SeccompSettings(SeccompProfileDocument? Profile, SeccompPro
         }
 
         var filePath = Path.GetFullPath(value, reader.Request.ProjectDirectory);
-        var loaded = SeccompProfileLoader.Load(value, filePath, origin.Location, reader.Diagnostics);
-        return loaded is { } file && SeccompProfileValidator.Check(file.Document, file.Source, reader.Diagnostics)
+        return Load(value, filePath, origin.Location, reader.Diagnostics) is { } file
             ? new(file.Document, file.Source, false, origin)
             : new(null, null, false, origin);
     }
+
+    /// <summary>
+    /// Reads, parses and checks a project's profile file; null, with OCIB3041 (cannot be read),
+    /// OCIB3040 (not JSON of the right shape) or the checker's reports, when it cannot be used.
+    /// </summary>
+    public static (SeccompProfileSource Source, SeccompProfileDocument Document)? Load(string shownName, string filePath, SourceLocation? propertyLocation, DiagnosticBag diagnostics) =>
+        InputFiles.TryReadJson(SurfaceNames.SeccompProfile, shownName, filePath, propertyLocation, diagnostics, Messages.SeccompProfileUnreadable) is { } json
+        && SeccompProfileLoader.FromJson(shownName, filePath, json, diagnostics.Add) is { } file
+        && SeccompProfileValidator.Check(file.Document, file.Source, diagnostics.Add)
+            ? file
+            : null;
 }

@@ -27,7 +27,7 @@ public static class SeccompStep
         }
 
         var granted = spec.Process.Capabilities?.Bounding ?? [];
-        spec.Linux.Seccomp = SeccompRenderer.Render(profile, context.Settings.Architecture.Value, granted);
+        spec.Linux.Seccomp = SeccompRenderer.Render(profile, context.Settings.Architecture.Value.SeccompTarget, granted);
         if (seccomp.File is { } file && profile.Flags is { Count: > 0 } flags)
         {
             context.Diagnostics.Warning(Messages.SeccompFlagsKept, file.Locate(JsonPath.Root.Property("flags")), file.ShownName, string.Join(", ", flags));
