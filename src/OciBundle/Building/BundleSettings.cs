@@ -47,6 +47,12 @@ public sealed class BundleSettings
     public required ResourcesSettings Resources { get; init; }
 
     public required ProcessSettings Process { get; init; }
+
+    public required GeneralSettings General { get; init; }
+
+    public required IsolationSettings Isolation { get; init; }
+
+    public required KernelSettings Kernel { get; init; }
 }
 
 /// <summary>The base image: the reference as parsed (null when unset or wrong, reported) and the image as planning read it.</summary>

@@ -10,7 +10,6 @@ public static class DeviceCgroupStep
 {
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
         var rules = new List<DeviceCgroupRule> { new() { Allow = false, Access = "rwm" } };
         foreach (var (major, minor) in DeviceNumbers.AllowedByDefault)
         {

@@ -4,7 +4,7 @@ using OciBundle.Spec;
 namespace OciBundle.Building;
 
 /// <summary>
-/// OciNetworkMode, OciHostIpc and OciHostPid: drop the container's own namespace to share the
+/// OciNetworkMode, OciHostIpc and OciHostPid (read into <see cref="IsolationSettings"/>): drop the container's own namespace to share the
 /// host's. Host networking also binds the host's /etc/hosts and /etc/resolv.conf read-only, as
 /// Docker does, so names resolve the way they do on the host.
 /// </summary>
@@ -14,26 +14,21 @@ public static class HostNamespacesStep
 
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
-        var mode = reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() ?? "private";
-        if (mode is not ("private" or "host"))
+        var isolation = context.Settings.Isolation;
+        if (isolation.HostNetwork.Value)
         {
-            reader.Diagnostics.Error(Messages.UnknownNetworkMode, reader.Locate(SurfaceNames.NetworkMode), reader.String(SurfaceNames.NetworkMode));
-        }
-        else if (mode == "host")
-        {
-            Share(reader, spec, SurfaceNames.NetworkMode, "host", "network", "its interfaces and ports");
+            Share(context, spec, isolation.HostNetwork.Origin, "host", "network", "its interfaces and ports");
             BindHostNetworkFiles(spec);
         }
 
-        if (reader.Bool(SurfaceNames.HostIpc, false))
+        if (isolation.HostIpc.Value)
         {
-            Share(reader, spec, SurfaceNames.HostIpc, "true", "ipc", "its shared memory and message queues");
+            Share(context, spec, isolation.HostIpc.Origin, "true", "ipc", "its shared memory and message queues");
         }
 
-        if (reader.Bool(SurfaceNames.HostPid, false))
+        if (isolation.HostPid.Value)
         {
-            Share(reader, spec, SurfaceNames.HostPid, "true", "pid", "so it sees and can signal every host process");
+            Share(context, spec, isolation.HostPid.Origin, "true", "pid", "so it sees and can signal every host process");
         }
     }
 
@@ -49,9 +44,10 @@ public static class HostNamespacesStep
         }
     }
 
-    private static void Share(RequestReader reader, RuntimeSpec spec, string property, string value, string type, string consequence)
+    /// <summary>Drops the container's own namespace and says what sharing the host's means (a warning about the spec, as OciPrivileged's).</summary>
+    private static void Share(SpecContext context, RuntimeSpec spec, Origin origin, string value, string type, string consequence)
     {
         spec.Linux.Namespaces.RemoveAll(n => n.Type == type);
-        reader.Diagnostics.Warning(Messages.HostNamespaceShared, reader.Locate(property), property, value, type, consequence);
+        context.Diagnostics.Warning(Messages.HostNamespaceShared, origin.Location, origin.Name, value, type, consequence);
     }
 }

@@ -1,33 +1,20 @@
-using OciBundle.Diagnostics;
 using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
 /// <summary>
-/// hostname: OciHostname, else OciBundleName when the container has its own uts namespace
-/// (without one runc cannot set a hostname, so a default must not ask for it).
+/// hostname from <see cref="IsolationSettings"/>: OciHostname, else OciBundleName when the
+/// container has its own uts namespace (the settings stage decides, from the namespace items).
 /// </summary>
 public static class HostnameStep
 {
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
-        var hostname = reader.String(SurfaceNames.Hostname);
-        if (hostname is null && spec.Linux.Namespaces.Any(n => n.Type == "uts"))
-        {
-            hostname = reader.String(SurfaceNames.BundleName);
-        }
-
-        if (hostname is not null && !IsValidHostname(hostname))
-        {
-            reader.Diagnostics.Error(Messages.InvalidHostname, reader.Locate(SurfaceNames.Hostname), hostname);
-        }
-
-        spec.Hostname = hostname;
+        var hostname = context.Settings.Isolation.Hostname;
+        spec.Hostname = hostname?.Value;
         if (hostname is not null)
         {
-            // OciHostname is what the user changes, also when the bundle name gave the default.
-            context.Origins.Set(SpecPaths.Hostname, Origin.Property(reader, SurfaceNames.Hostname));
+            context.Origins.Set(SpecPaths.Hostname, hostname.Origin);
         }
     }
 

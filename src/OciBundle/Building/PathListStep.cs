@@ -1,45 +1,24 @@
-using OciBundle.Diagnostics;
 using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
-/// <summary>linux.maskedPaths and linux.readonlyPaths from OciMaskedPath and OciReadonlyPath items.</summary>
+/// <summary>linux.maskedPaths and linux.readonlyPaths from the OciMaskedPath and OciReadonlyPath items read into <see cref="IsolationSettings"/>.</summary>
 public static class PathListStep
 {
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
-        spec.Linux.MaskedPaths = Read(reader, SurfaceNames.MaskedPath);
-        spec.Linux.ReadonlyPaths = Read(reader, SurfaceNames.ReadonlyPath);
-
-        // The project's own first item: the defaults are not what the user wrote.
-        foreach (var (path, itemType) in new[] { (SpecPaths.MaskedPaths, SurfaceNames.MaskedPath), (SpecPaths.ReadonlyPaths, SurfaceNames.ReadonlyPath) })
-        {
-            if (reader.Items(itemType).FirstOrDefault(i => !i.IsDefault) is { } first)
-            {
-                context.Origins.Set(path, Origin.Item(itemType, first));
-            }
-        }
+        var isolation = context.Settings.Isolation;
+        spec.Linux.MaskedPaths = Apply(context, SpecPaths.MaskedPaths, isolation.MaskedPaths);
+        spec.Linux.ReadonlyPaths = Apply(context, SpecPaths.ReadonlyPaths, isolation.ReadonlyPaths);
     }
 
-    private static List<string>? Read(RequestReader reader, string itemType)
+    private static List<string>? Apply(SpecContext context, string path, ListSetting<string> paths)
     {
-        var paths = new List<string>();
-        foreach (var item in reader.Items(itemType))
+        if (paths.Origin is { } origin)
         {
-            var path = item.ItemSpec.Trim();
-            if (!path.StartsWith('/'))
-            {
-                reader.Diagnostics.Error(Messages.PathNotAbsolute, item.Location, itemType, path);
-                continue;
-            }
-
-            if (!paths.Contains(path))
-            {
-                paths.Add(path);
-            }
+            context.Origins.Set(path, origin);
         }
 
-        return paths.Count > 0 ? paths : null;
+        return paths.Values.Count > 0 ? [.. paths.Values] : null;
     }
 }

@@ -42,10 +42,10 @@ public static class PrivilegedStep
     public static void WithAllCapabilities(RuntimeSpec spec) =>
         spec.Process.Capabilities = new Capabilities
         {
-            Bounding = [.. CapabilityStep.All],
-            Effective = [.. CapabilityStep.All],
+            Bounding = [.. LinuxCapabilities.All],
+            Effective = [.. LinuxCapabilities.All],
             Inheritable = spec.Process.Capabilities?.Inheritable,
-            Permitted = [.. CapabilityStep.All],
+            Permitted = [.. LinuxCapabilities.All],
             Ambient = spec.Process.Capabilities?.Ambient,
         };
 

@@ -13,8 +13,7 @@ public static class RootlessStep
 {
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
-        if (!reader.Bool(SurfaceNames.Rootless, false))
+        if (!context.Settings.Isolation.Rootless.Value)
         {
             return;
         }

@@ -5,53 +5,32 @@ using OciBundle.Spec;
 namespace OciBundle.Building;
 
 /// <summary>
-/// linux.seccomp from OciSeccompProfile: the built-in profile (default), none (unconfined, or
-/// OciPrivileged), or a project's file, rendered for OciTargetArchitecture and the capabilities
-/// CapabilityStep granted. Runs after CapabilityStep, which it reads.
+/// linux.seccomp from <see cref="SeccompSettings"/>: the profile rendered for OciTargetArchitecture
+/// and the capabilities CapabilityStep granted (so it runs after CapabilityStep, which it reads),
+/// or none. Says what an unconfined container or a file's flags mean for the runtime.
 /// </summary>
 public static class SeccompStep
 {
-    public const string DefaultProfile = "default";
-    public const string Unconfined = "unconfined";
-
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
+        var seccomp = context.Settings.Isolation.Seccomp;
         spec.Linux.Seccomp = null;
-
-        var target = context.Settings.Architecture.Value;
-        if (context.Settings.Privileged.Value)
+        if (seccomp.Unconfined)
         {
+            context.Diagnostics.Warning(Messages.SeccompUnconfined, seccomp.Origin.Location);
             return;
         }
 
-        var value = reader.String(SurfaceNames.SeccompProfile) ?? DefaultProfile;
-        if (value.Equals(Unconfined, StringComparison.OrdinalIgnoreCase))
+        if (seccomp.Profile is not { } profile)
         {
-            reader.Diagnostics.Warning(Messages.SeccompUnconfined, reader.Locate(SurfaceNames.SeccompProfile));
             return;
         }
 
         var granted = spec.Process.Capabilities?.Bounding ?? [];
-        if (value.Equals(DefaultProfile, StringComparison.OrdinalIgnoreCase))
+        spec.Linux.Seccomp = SeccompRenderer.Render(profile, context.Settings.Architecture.Value.SeccompTarget, granted);
+        if (seccomp.File is { } file && profile.Flags is { Count: > 0 } flags)
         {
-            spec.Linux.Seccomp = SeccompRenderer.Render(SeccompProfileLoader.Default, target, granted);
-            return;
-        }
-
-        var filePath = Path.GetFullPath(value, reader.Request.ProjectDirectory);
-        var loaded = SeccompProfileLoader.Load(value, filePath, reader.Locate(SurfaceNames.SeccompProfile), reader.Diagnostics);
-        if (loaded is not { } file || !SeccompProfileValidator.Check(file.Document, file.Source, reader.Diagnostics))
-        {
-            return;
-        }
-
-        var (source, profile) = file;
-
-        spec.Linux.Seccomp = SeccompRenderer.Render(profile, target, granted);
-        if (profile.Flags is { Count: > 0 } flags)
-        {
-            reader.Diagnostics.Warning(Messages.SeccompFlagsKept, source.Locate(JsonPath.Root.Property("flags")), value, string.Join(", ", flags));
+            context.Diagnostics.Warning(Messages.SeccompFlagsKept, file.Locate(JsonPath.Root.Property("flags")), file.ShownName, string.Join(", ", flags));
         }
     }
 }

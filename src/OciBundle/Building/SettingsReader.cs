@@ -27,6 +27,9 @@ public static class SettingsReader
         var baseImage = ReadingBaseImage.Read(reader, architecture.Value, architectureText);
         var resources = ResourcesSettings.Read(reader);
         var process = ProcessSettings.Read(reader, publish, baseImage.Image);
+        var general = GeneralSettings.Read(reader);
+        var isolation = IsolationSettings.Read(reader, privileged.Value);
+        var kernel = KernelSettings.Read(reader);
         return new BundleSettings
         {
             Architecture = architecture,
@@ -39,6 +42,9 @@ public static class SettingsReader
             BaseImage = baseImage,
             Resources = resources,
             Process = process,
+            General = general,
+            Isolation = isolation,
+            Kernel = kernel,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using OciBundle.Diagnostics;
+using OciBundle.Seccomp;
 
 namespace OciBundle.Building;
 
@@ -44,6 +45,9 @@ public sealed record TargetArchitecture(string Name, IReadOnlyList<string> Secco
     /// name (386), while its profile writes x86 for the same thing, so both count.
     /// </summary>
     public IReadOnlyList<string> ProfileNames => this == I386 ? ["386", "x86"] : [Name];
+
+    /// <summary>The target as the seccomp renderer reads it.</summary>
+    public SeccompTarget SeccompTarget => new(SeccompArchitectures, ProfileNames);
 
     public static bool TryParse(string text, out TargetArchitecture architecture)
     {

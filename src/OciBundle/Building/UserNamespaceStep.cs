@@ -1,63 +1,35 @@
-using OciBundle.Diagnostics;
 using OciBundle.Spec;
 
 namespace OciBundle.Building;
 
 /// <summary>
-/// OciUserNamespace with OciUidMapping and OciGidMapping items (Include or ContainerID, HostID,
-/// Size) → a user namespace and linux.uidMappings/gidMappings.
+/// OciUserNamespace with the OciUidMapping and OciGidMapping items read into
+/// <see cref="IsolationSettings"/> → a user namespace and linux.uidMappings/gidMappings.
 /// </summary>
 public static class UserNamespaceStep
 {
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
-        var uids = ReadMappings(reader, SurfaceNames.UidMapping);
-        var gids = ReadMappings(reader, SurfaceNames.GidMapping);
-        spec.Linux.UidMappings = uids.Count > 0 ? uids : null;
-        spec.Linux.GidMappings = gids.Count > 0 ? gids : null;
-        foreach (var (path, itemType) in new[] { (SpecPaths.UidMappings, SurfaceNames.UidMapping), (SpecPaths.GidMappings, SurfaceNames.GidMapping) })
-        {
-            var items = reader.Items(itemType);
-            if (items.Count > 0)
-            {
-                context.Origins.Set(path, Origin.Item(itemType, items[0]));
-            }
-        }
+        var isolation = context.Settings.Isolation;
+        spec.Linux.UidMappings = Apply(context, SpecPaths.UidMappings, isolation.UidMappings);
+        spec.Linux.GidMappings = Apply(context, SpecPaths.GidMappings, isolation.GidMappings);
 
-        context.Origins.Set(SpecPaths.UserNamespaceSwitch, Origin.Property(reader, SurfaceNames.UserNamespace));
-        if (reader.Bool(SurfaceNames.UserNamespace, false) && !spec.Linux.Namespaces.Any(n => n.Type == "user"))
+        context.Origins.Set(SpecPaths.UserNamespaceSwitch, isolation.UserNamespace.Origin);
+        if (isolation.UserNamespace.Value && !spec.Linux.Namespaces.Any(n => n.Type == "user"))
         {
             spec.Linux.Namespaces.Add(new Namespace { Type = "user" });
         }
     }
 
-    private static List<IdMapping> ReadMappings(RequestReader reader, string itemType)
+    private static List<IdMapping>? Apply(SpecContext context, string path, ListSetting<IdMappingValue> mappings)
     {
-        var result = new List<IdMapping>();
-        foreach (var item in reader.Items(itemType))
+        if (mappings.Origin is { } origin)
         {
-            var containerText = item.Get("ContainerID") ?? item.ItemSpec;
-            if (TryRead(reader, item, itemType, "ContainerID", containerText, out var containerId)
-                & TryRead(reader, item, itemType, "HostID", item.Get("HostID"), out var hostId)
-                & TryRead(reader, item, itemType, "Size", item.Get("Size"), out var size))
-            {
-                result.Add(new IdMapping { ContainerID = containerId, HostID = hostId, Size = size });
-            }
+            context.Origins.Set(path, origin);
         }
 
-        return result;
-    }
-
-    private static bool TryRead(RequestReader reader, RequestItem item, string itemType, string name, string? text, out uint value)
-    {
-        value = 0;
-        if (text is not null && RequestReader.TryParseId(text, out value) && (name != "Size" || value > 0))
-        {
-            return true;
-        }
-
-        reader.Diagnostics.Error(Messages.InvalidIdMapping, item.Location, itemType, item.ItemSpec, name, text ?? "");
-        return false;
+        return mappings.Values.Count > 0
+            ? [.. mappings.Values.Select(m => new IdMapping { ContainerID = m.ContainerId, HostID = m.HostId, Size = m.Size })]
+            : null;
     }
 }

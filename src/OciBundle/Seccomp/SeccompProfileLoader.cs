@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 
 namespace OciBundle.Seccomp;
@@ -17,35 +16,31 @@ public static class SeccompProfileLoader
     public static SeccompProfileSource DefaultSource => BuiltIn.Value.Source;
 
     /// <summary>
-    /// Reads and parses a project's profile file. Null, with OCIB3041 or OCIB3040 reported, when it
-    /// cannot be read or is not JSON of the right shape.
+    /// Parses a project's profile file from its bytes (the settings stage reads the file, the one
+    /// home for opening a project's files). Null, with OCIB3040 reported, when it is not JSON of
+    /// the right shape.
     /// </summary>
-    public static (SeccompProfileSource Source, SeccompProfileDocument Document)? Load(string shownName, string filePath, SourceLocation? propertyLocation, DiagnosticBag diagnostics)
+    public static (SeccompProfileSource Source, SeccompProfileDocument Document)? FromJson(string shownName, string filePath, byte[] json, Action<Diagnostic> report)
     {
-        if (InputFiles.TryReadJson(SurfaceNames.SeccompProfile, shownName, filePath, propertyLocation, diagnostics, Messages.SeccompProfileUnreadable) is not { } json)
-        {
-            return null;
-        }
-
         var source = new SeccompProfileSource(shownName, filePath, WithoutByteOrderMark(json));
-        var document = Parse(source, diagnostics);
+        var document = Parse(source, report);
         return document is null ? null : (source, document);
     }
 
-    public static SeccompProfileDocument? Parse(SeccompProfileSource source, DiagnosticBag diagnostics)
+    public static SeccompProfileDocument? Parse(SeccompProfileSource source, Action<Diagnostic> report)
     {
         try
         {
             if (JsonPositions.FindUndecodableString(source.Json) is { } bad)
             {
-                diagnostics.Error(Messages.SeccompProfileInvalidJson, new SourceLocation(source.FilePath, bad.Line, bad.Column), source.ShownName, bad.Line, bad.Column, bad.Reason);
+                report(Diagnostic.Error(Messages.SeccompProfileInvalidJson, new SourceLocation(source.FilePath, bad.Line, bad.Column), source.ShownName, bad.Line, bad.Column, bad.Reason));
                 return null;
             }
 
             var document = JsonSerializer.Deserialize(source.Json, SeccompProfileJsonContext.Default.SeccompProfileDocument);
             if (document is null)
             {
-                diagnostics.Error(Messages.SeccompProfileMalformed, new SourceLocation(source.FilePath), source.ShownName, "the file holds null instead of an object");
+                report(Diagnostic.Error(Messages.SeccompProfileMalformed, new SourceLocation(source.FilePath), source.ShownName, "the file holds null instead of an object"));
             }
 
             return document;
@@ -55,7 +50,7 @@ public static class SeccompProfileLoader
             // JsonException counts from 0; editors and MSBuild count lines and columns from 1.
             var line = (int)(e.LineNumber ?? 0) + 1;
             var column = (int)(e.BytePositionInLine ?? 0) + 1;
-            diagnostics.Error(Messages.SeccompProfileInvalidJson, new SourceLocation(source.FilePath, line, column), source.ShownName, line, column, Explain(e));
+            report(Diagnostic.Error(Messages.SeccompProfileInvalidJson, new SourceLocation(source.FilePath, line, column), source.ShownName, line, column, Explain(e)));
             return null;
         }
     }
@@ -89,14 +84,14 @@ public static class SeccompProfileLoader
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         var source = new SeccompProfileSource("default", DefaultResourceName, copy.ToArray());
-        var diagnostics = new DiagnosticBag();
-        var document = Parse(source, diagnostics);
+        var diagnostics = new List<Diagnostic>();
+        var document = Parse(source, diagnostics.Add);
 
         // The built-in profile is our own data: a fault in it is a bug in this package (a test
         // checks it), never something a project could fix.
-        if (document is null || !SeccompProfileValidator.Check(document, source, diagnostics))
+        if (document is null || !SeccompProfileValidator.Check(document, source, diagnostics.Add))
         {
-            throw new InvalidOperationException("The built-in seccomp profile is invalid: " + string.Join("; ", diagnostics.Items));
+            throw new InvalidOperationException("The built-in seccomp profile is invalid: " + string.Join("; ", diagnostics));
         }
 
         return (source, document);

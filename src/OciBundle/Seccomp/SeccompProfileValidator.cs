@@ -1,6 +1,6 @@
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Spec;
 
 namespace OciBundle.Seccomp;
 
@@ -13,14 +13,14 @@ namespace OciBundle.Seccomp;
 public static class SeccompProfileValidator
 {
     /// <summary>True when the profile has no error; every problem found is reported, not just the first.</summary>
-    public static bool Check(SeccompProfileDocument profile, SeccompProfileSource source, DiagnosticBag diagnostics)
+    public static bool Check(SeccompProfileDocument profile, SeccompProfileSource source, Action<Diagnostic> report)
     {
-        var check = new Checker(source, diagnostics);
+        var check = new Checker(source, report);
         check.Profile(profile);
         return !check.Failed;
     }
 
-    private sealed class Checker(SeccompProfileSource source, DiagnosticBag diagnostics)
+    private sealed class Checker(SeccompProfileSource source, Action<Diagnostic> report)
     {
         public bool Failed { get; private set; }
 
@@ -113,7 +113,7 @@ public static class SeccompProfileValidator
             Unknown(condition.Unknown, path, "caps, arches, minKernel");
             Each(condition.Caps, path.Property("caps"), (cap, capPath) =>
             {
-                if (!CapabilityStep.TryCanonicalize(cap, out _))
+                if (!LinuxCapabilities.TryCanonicalize(cap, out _))
                 {
                     Error(Messages.UnknownSeccompCapability, capPath, cap, capPath);
                 }
@@ -173,7 +173,7 @@ public static class SeccompProfileValidator
         private void Error(string catalogueText, JsonPath at, params object?[] args)
         {
             Failed = true;
-            diagnostics.Error(catalogueText, source.Locate(at), [source.ShownName, .. args]);
+            report(Diagnostic.Error(catalogueText, source.Locate(at), [source.ShownName, .. args]));
         }
     }
 }

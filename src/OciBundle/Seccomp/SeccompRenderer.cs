@@ -1,4 +1,3 @@
-using OciBundle.Building;
 using OciBundle.Spec;
 
 namespace OciBundle.Seccomp;
@@ -12,7 +11,7 @@ namespace OciBundle.Seccomp;
 /// </summary>
 public static class SeccompRenderer
 {
-    public static Spec.Seccomp Render(SeccompProfileDocument profile, TargetArchitecture target, IReadOnlyCollection<string> grantedCapabilities)
+    public static Spec.Seccomp Render(SeccompProfileDocument profile, SeccompTarget target, IReadOnlyCollection<string> grantedCapabilities)
     {
         var granted = grantedCapabilities.Select(Canonical).ToHashSet(StringComparer.Ordinal);
         return new Spec.Seccomp
@@ -35,19 +34,19 @@ public static class SeccompRenderer
     /// it (its 32-bit compat modes), so those system call tables are filtered too. Without one:
     /// the profile's own list, or none (the runtime then filters the native one).
     /// </summary>
-    private static List<string>? Architectures(SeccompProfileDocument profile, TargetArchitecture target)
+    private static List<string>? Architectures(SeccompProfileDocument profile, SeccompTarget target)
     {
         if (profile.ArchMap is null)
         {
             return profile.Architectures is null ? null : [.. profile.Architectures];
         }
 
-        var native = target.NativeSeccompArchitecture;
+        var native = target.Native;
         var entry = profile.ArchMap.FirstOrDefault(e => e.Architecture == native);
         return [native, .. (entry?.SubArchitectures ?? []).Where(a => a != native).Distinct()];
     }
 
-    public static bool Applies(ProfileSyscall rule, TargetArchitecture target, IReadOnlySet<string> granted)
+    public static bool Applies(ProfileSyscall rule, SeccompTarget target, IReadOnlySet<string> granted)
     {
         bool IsTarget(string arch) => target.ProfileNames.Contains(arch, StringComparer.OrdinalIgnoreCase);
 
@@ -101,5 +100,5 @@ public static class SeccompRenderer
     };
 
     private static string Canonical(string capability) =>
-        CapabilityStep.TryCanonicalize(capability, out var name) ? name : capability;
+        LinuxCapabilities.TryCanonicalize(capability, out var name) ? name : capability;
 }

@@ -32,8 +32,8 @@ public class IsolationStepsTests
         var (spec, diagnostics) = Build(RequestBuilder.Defaults().With(SurfaceNames.Privileged, "true")
             .WithItem(SurfaceNames.MaskedPath, "/proc/kcore").WithItem(SurfaceNames.ReadonlyPath, "/proc/sys"));
         Assert.Equal("OCIB2080", Assert.Single(diagnostics.Items).Code);
-        Assert.Equal(CapabilityStep.All, spec.Process.Capabilities!.Bounding);
-        Assert.Equal(CapabilityStep.All, spec.Process.Capabilities.Effective);
+        Assert.Equal(LinuxCapabilities.All, spec.Process.Capabilities!.Bounding);
+        Assert.Equal(LinuxCapabilities.All, spec.Process.Capabilities.Effective);
         Assert.Null(spec.Linux.MaskedPaths);
         Assert.Null(spec.Linux.ReadonlyPaths);
         Assert.Null(spec.Linux.Seccomp);

@@ -22,9 +22,6 @@ public sealed partial class FolderDependencyTests(ITestOutputHelper output)
         [("Building", "Plugins")] =
             "SpecBuilder runs PluginStep, ProcessStep and KnownNames use PluginVocabulary and PluginArgs, while Plugins "
             + "reads the request. Issue 14 items 2 and 3 (plugin settings parsed once, the steps in their own folder) remove it.",
-        [("Building", "Seccomp")] =
-            "SeccompStep renders the profile with Seccomp's loader, which reads the request, DiagnosticBag and InputFiles "
-            + "from Building. Issue 14 items 2 and 3 (typed seccomp settings, the steps in their own folder) remove it.",
         [("Building", "Images")] =
             "ProcessStep takes the base image's config (Entrypoint, Cmd, Env, WorkingDir, User) as the process's defaults "
             + "by reading it through Images, which itself reads OciBaseImage from the request. Issue 14 items 2 and 3 (a "

@@ -34,7 +34,7 @@ public class DefaultProfileTests
     public void The_built_in_profile_passes_its_own_checks()
     {
         var diagnostics = new DiagnosticBag();
-        Assert.True(SeccompProfileValidator.Check(SeccompProfileLoader.Default, SeccompProfileLoader.DefaultSource, diagnostics));
+        Assert.True(SeccompProfileValidator.Check(SeccompProfileLoader.Default, SeccompProfileLoader.DefaultSource, diagnostics.Add));
         Assert.Empty(diagnostics.Items);
     }
 

@@ -131,7 +131,7 @@ public class TargetArchitectureTests
     {
         foreach (var target in TargetArchitecture.All)
         {
-            var rendered = SeccompRenderer.Render(SeccompProfileLoader.Default, target, RequestBuilder.DefaultCapabilities);
+            var rendered = SeccompRenderer.Render(SeccompProfileLoader.Default, target.SeccompTarget, RequestBuilder.DefaultCapabilities);
             Assert.Equal(target.SeccompArchitectures, rendered.Architectures);
         }
     }
