@@ -180,7 +180,7 @@ whole_build() {
       if (match($0, /peak RSS \+[0-9]+ MiB/)) { g = substr($0, RSTART + 10, RLENGTH - 14) }
       if (match($0, /JIT [0-9]+ methods/)) { j = substr($0, RSTART + 4, RLENGTH - 12) }
       if (match($0, /CPU [0-9.]+ s/)) { c = substr($0, RSTART + 4, RLENGTH - 6) }
-      print g, j, c }')
+      print g, j, c }' || true)
     echo "$(cat "$results/time") $bytes ${task:-0 0 0}" >>"$results/$name"
     grep -m1 -o 'OCIB5017: .*' "$results/last.log" >>"$results/$name.timings" || true
   }
