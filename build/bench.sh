@@ -134,16 +134,23 @@ median_ratio() { paste -d' ' <(awk '{print $1}' "$results/$1") <(awk '{print $1}
 #   one-file  one 1 KiB file of the base rewritten (same size, new bytes), then the same build
 #             again on the obj/ the cold build left (what it cached, if anything, is there);
 #   no-op     dotnet build, and dotnet build -t:GenerateOciBundle, with nothing changed.
-# The file the one-file rounds rewrite is $corpus/ocibundle-bench-change.txt (made once; it sorts
+# The cold and one-file builds log at -v:d, so OCIB5017 says what the task itself cost: its CPU,
+# the methods the JIT compiled, and its peak RSS over the RSS at its start (the task's memory,
+# without MSBuild's). Then the same cold and one-file rounds on the ~100 MB corpus, for memory.
+# The file the one-file rounds rewrite is CORPUS/ocibundle-bench-change.txt (made once; it sorts
 # into the middle of the archive, so every member after it moves).
+# whole_build CORPUS NAME FULL: NAME prefixes the results; FULL=false skips pigz and the no-op builds.
 whole_build() {
-  local packages=$work/packages project=$work/project change=$corpus/ocibundle-bench-change.txt log=$results/build.log
+  local base=$1 name=$2 full=$3
+  local packages=$work/packages project=$work/project-$name change=$1/ocibundle-bench-change.txt log=$results/build.log
   mkdir -p "$results" "$out"
-  : >"$log"
-  rm -f "$results"/build-* "$results/pigz-pair"
-  rm -rf "$packages" && dotnet pack "$root/src/OciBundle.Sdk" -c Release -o "$packages" -nodeReuse:false -v:q -nologo >/dev/null
+  rm -f "$results/$name"-* "$results/pigz-pair"
+  if [[ ! -f $packages/.packed ]]; then
+    rm -rf "$packages" && dotnet pack "$root/src/OciBundle.Sdk" -c Release -o "$packages" -nodeReuse:false -v:q -nologo >/dev/null
+    touch "$packages/.packed"
+    rm -rf "$work/nuget-packages/ocibundle.sdk"
+  fi
   export NUGET_PACKAGES=$work/nuget-packages
-  rm -rf "$NUGET_PACKAGES/ocibundle.sdk"
   local version
   version=$(basename "$packages"/OciBundle.Sdk.*.nupkg .nupkg) && version=${version#OciBundle.Sdk.}
   write_change() { # a 1 KiB text file whose bytes depend on $1
@@ -152,56 +159,77 @@ whole_build() {
   [[ -f $change ]] || write_change 0
   rm -rf "$project" && mkdir -p "$project"
   printf '<configuration>\n  <packageSources>\n    <add key="ocibundle-bench" value="%s" />\n  </packageSources>\n</configuration>\n' "$packages" >"$project/nuget.config"
-  printf '<Project Sdk="Microsoft.Build.NoTargets/3.7.0">\n  <Sdk Name="OciBundle.Sdk" Version="%s" />\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n    <OciBaseRootfs>%s</OciBaseRootfs>\n  </PropertyGroup>\n  <ItemGroup>\n    <OciEntrypoint Include="/dotnet" />\n  </ItemGroup>\n</Project>\n' "$version" "$corpus" >"$project/bench.proj"
+  printf '<Project Sdk="Microsoft.Build.NoTargets/3.7.0">\n  <Sdk Name="OciBundle.Sdk" Version="%s" />\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n    <OciBaseRootfs>%s</OciBaseRootfs>\n  </PropertyGroup>\n  <ItemGroup>\n    <OciEntrypoint Include="/dotnet" />\n  </ItemGroup>\n</Project>\n' "$version" "$base" >"$project/bench.proj"
   local bundle=$project/bin/Debug/net8.0/oci-bundle/rootfs.tar.gz
   dotnet restore "$project/bench.proj" -nodeReuse:false -v:q >>"$log" 2>&1
-  rm -rf "$work/obj-restored" && cp -a "$project/obj" "$work/obj-restored"
-  # build NAME ARGS...: one timed dotnet build; appends "wall user sys maxrss_kb rootfs_bytes" to $results/NAME.
+  rm -rf "$work/obj-restored-$name" && cp -a "$project/obj" "$work/obj-restored-$name"
+  # build NAME VERBOSITY ARGS...: one timed dotnet build; appends "wall user sys maxrss_kb
+  # rootfs_bytes task_growth_mib task_jit_methods task_cpu_s" to $results/NAME (the last three from
+  # OCIB5017 at -v:d, else 0).
   build() {
-    local name=$1
-    shift
-    /usr/bin/time -f "%e %U %S %M" -o "$results/time" dotnet build "$project/bench.proj" --no-restore -nodeReuse:false -v:n -nologo "$@" >"$results/last.log" 2>&1 \
+    local name=$1 verbosity=$2
+    shift 2
+    /usr/bin/time -f "%e %U %S %M" -o "$results/time" dotnet build "$project/bench.proj" --no-restore -nodeReuse:false -v:"$verbosity" -nologo "$@" >"$results/last.log" 2>&1 \
       || { cat "$results/last.log" >>"$log"; echo "failed: dotnet build $*; see $log" >&2; exit 1; }
     cat "$results/last.log" >>"$log"
     local bytes=0
     [[ -f $bundle ]] && bytes=$(stat -c %s "$bundle")
-    echo "$(cat "$results/time") $bytes" >>"$results/$name"
+    local task
+    task=$(grep -m1 -o 'OCIB5017: .*' "$results/last.log" | awk '{
+      g = 0; j = 0; c = 0
+      if (match($0, /peak RSS \+[0-9]+ MiB/)) { g = substr($0, RSTART + 10, RLENGTH - 14) }
+      if (match($0, /JIT [0-9]+ methods/)) { j = substr($0, RSTART + 4, RLENGTH - 12) }
+      if (match($0, /CPU [0-9.]+ s/)) { c = substr($0, RSTART + 4, RLENGTH - 6) }
+      print g, j, c }' || true)
+    echo "$(cat "$results/time") $bytes ${task:-0 0 0}" >>"$results/$name"
+    grep -m1 -o 'OCIB5017: .*' "$results/last.log" >>"$results/$name.timings" || true
   }
   packed() { ! grep -q ", up to date)" "$results/last.log"; }
-  tar -cf - -C "$corpus" . | cat >/dev/null # the page cache, as for the packers
-  build build-first -t:GenerateOciBundle # not in the figures: the first build after a pack extracts the package
-  build build-first "-t:Build;GenerateOciBundle" # the project's own build, once, so that the no-op build is one
+  tar -cf - -C "$base" . | cat >/dev/null # the page cache, as for the packers
+  build "$name-first" n -t:GenerateOciBundle # not in the figures: the first build after a pack extracts the package
+  build "$name-first" n "-t:Build;GenerateOciBundle" # the project's own build, once, so that the no-op build is one
   for ((r = 1; r <= rounds; r++)); do
-    echo "whole build, round $r/$rounds"
-    rm -rf "$project/obj" && cp -a "$work/obj-restored" "$project/obj"
-    build build-cold -t:GenerateOciBundle
+    echo "whole build of $name, round $r/$rounds"
+    rm -rf "$project/obj" && cp -a "$work/obj-restored-$name" "$project/obj"
+    build "$name-cold" d -t:GenerateOciBundle
     packed || { echo "the cold build did not pack; see $log" >&2; exit 1; }
-    rm -f "$out/pigz.gz"
-    /usr/bin/time -f "%e %U %S %M" -o "$results/time" bash -c "tar -cf - -C '$corpus' . | pigz -p$cores >'$out/pigz.gz'"
-    echo "$(cat "$results/time") $(stat -c %s "$out/pigz.gz")" >>"$results/pigz-pair"
+    if [[ $full == true ]]; then
+      rm -f "$out/pigz.gz"
+      /usr/bin/time -f "%e %U %S %M" -o "$results/time" bash -c "tar -cf - -C '$base' . | pigz -p$cores >'$out/pigz.gz'"
+      echo "$(cat "$results/time") $(stat -c %s "$out/pigz.gz")" >>"$results/pigz-pair"
+    fi
     write_change "$r"
-    build build-one-file -t:GenerateOciBundle
+    build "$name-one-file" d -t:GenerateOciBundle
     packed || { echo "the one-file build did not pack; see $log" >&2; exit 1; }
-    build build-noop-build
-    build build-noop-bundle -t:GenerateOciBundle
-    grep -q ", up to date)" "$results/last.log" || { echo "the no-op bundle build was not up to date; see $log" >&2; exit 1; }
+    if [[ $full == true ]]; then
+      build "$name-noop-build" n
+      build "$name-noop-bundle" n -t:GenerateOciBundle
+      grep -q ", up to date)" "$results/last.log" || { echo "the no-op bundle build was not up to date; see $log" >&2; exit 1; }
+    fi
   done
   rm -f "$out/pigz.gz"
-  mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1048576}'; }
-  echo "whole dotnet build of the corpus project, $rounds round(s), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "| measure | ours | reference | ratio | target |"
-  echo "| --- | --- | --- | --- | --- |"
-  echo "| cold forced re-pack, whole build vs \`tar -c \\| pigz -p$cores\`, wall s | $(median build-cold 1) | $(median pigz-pair 1) | $(ratio "$(median build-cold 1)" "$(median pigz-pair 1)") (pairs: $(median_ratio build-cold pigz-pair)) | ≤ 0.5 |"
-  echo "| the same, CPU s (user + sys) | $(cpu build-cold) | $(cpu pigz-pair) | $(ratio "$(cpu build-cold)" "$(cpu pigz-pair)") | — |"
-  echo "| size vs pigz -6, MiB | $(mib "$(median build-cold 5)") | $(mib "$(median pigz-pair 5)") | $(ratio "$(median build-cold 5)" "$(median pigz-pair 5)") | ≤ 1.05 |"
-  echo "| one 1 KiB file of the base changed, rebuild vs cold, wall s | $(median build-one-file 1) | $(median build-cold 1) | $(ratio "$(median build-one-file 1)" "$(median build-cold 1)") (pairs: $(median_ratio build-one-file build-cold)) | ≤ 0.15 |"
-  echo "| no-op -t:GenerateOciBundle vs no-op dotnet build, wall s | $(median build-noop-bundle 1) | $(median build-noop-build 1) | $(ratio "$(median build-noop-bundle 1)" "$(median build-noop-build 1)") (pairs: $(median_ratio build-noop-bundle build-noop-build)) | ≤ 1.2 |"
-  echo "peak RSS of the build process: cold $(($(median build-cold 4) / 1024)) MiB, one-file $(($(median build-one-file 4) / 1024)) MiB, no-op dotnet build $(($(median build-noop-build 4) / 1024)) MiB"
+  local size
+  size=$(du -sm "$base" | cut -f1)
+  if [[ $full == true ]]; then
+    mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b/1048576}'; }
+    echo "whole dotnet build of the corpus project ($size MB), $rounds round(s), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "| measure | ours | reference | ratio | target |"
+    echo "| --- | --- | --- | --- | --- |"
+    echo "| cold forced re-pack, whole build vs \`tar -c \\| pigz -p$cores\`, wall s | $(median "$name-cold" 1) | $(median pigz-pair 1) | $(ratio "$(median "$name-cold" 1)" "$(median pigz-pair 1)") (pairs: $(median_ratio "$name-cold" pigz-pair)) | ≤ 0.5 |"
+    echo "| the same, CPU s (user + sys) | $(cpu "$name-cold") | $(cpu pigz-pair) | $(ratio "$(cpu "$name-cold")" "$(cpu pigz-pair)") | — |"
+    echo "| size vs pigz -6, MiB | $(mib "$(median "$name-cold" 5)") | $(mib "$(median pigz-pair 5)") | $(ratio "$(median "$name-cold" 5)" "$(median pigz-pair 5)") | ≤ 1.05 |"
+    echo "| one 1 KiB file of the base changed, rebuild vs cold, wall s | $(median "$name-one-file" 1) | $(median "$name-cold" 1) | $(ratio "$(median "$name-one-file" 1)" "$(median "$name-cold" 1)") (pairs: $(median_ratio "$name-one-file" "$name-cold")) | ≤ 0.15 |"
+    echo "| no-op -t:GenerateOciBundle vs no-op dotnet build, wall s | $(median "$name-noop-bundle" 1) | $(median "$name-noop-build" 1) | $(ratio "$(median "$name-noop-bundle" 1)" "$(median "$name-noop-build" 1)") (pairs: $(median_ratio "$name-noop-bundle" "$name-noop-build")) | ≤ 1.2 |"
+    echo "peak RSS of the build process: cold $(($(median "$name-cold" 4) / 1024)) MiB, one-file $(($(median "$name-one-file" 4) / 1024)) MiB, no-op dotnet build $(($(median "$name-noop-build" 4) / 1024)) MiB"
+  fi
+  echo "the task alone at $size MB (OCIB5017; medians): cold: CPU $(median "$name-cold" 8) s, JIT $(median "$name-cold" 7) methods, memory +$(median "$name-cold" 6) MiB; one-file: CPU $(median "$name-one-file" 8) s, JIT $(median "$name-one-file" 7) methods, memory +$(median "$name-one-file" 6) MiB (peak RSS over the RSS at the task's start; target ≤ 64)"
 }
 
 if [[ $build_only == true ]]; then
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $cores cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  whole_build
+  rm -f "$work/packages/.packed"
+  whole_build "$corpus" build true
+  whole_build "$small" build100 false
   exit 0
 fi
 
@@ -284,4 +312,6 @@ echo
 dotnet_loop
 
 echo
-whole_build
+rm -f "$work/packages/.packed"
+whole_build "$corpus" build true
+whole_build "$small" build100 false

@@ -19,9 +19,19 @@ public sealed class BuildTimings
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly List<(string Stage, long Ticks)> _stages = [];
     private readonly long[] _parts = new long[Enum.GetValues<Part>().Length];
+    private readonly ProcessCost _startCost;
     private long _last;
 
-    public BuildTimings() => _last = _start;
+    // How much each stage raised the peak resident set (Linux only), to say where memory goes.
+    private readonly List<(string Stage, long Kib)> _peakRaised = [];
+    private long _peakSeen;
+
+    public BuildTimings()
+    {
+        _last = _start;
+        _startCost = ProcessCost.Now(resetPeak: true);
+        _peakSeen = _startCost.PeakRssKib ?? 0;
+    }
 
     /// <summary>Time spent inside one stage, summed over its calls (several threads may add).</summary>
     public enum Part
@@ -71,6 +81,15 @@ public sealed class BuildTimings
         var now = Stopwatch.GetTimestamp();
         _stages.Add((stage, now - _last));
         _last = now;
+        if (ProcessCost.ReadPeakRssKib() is { } peak)
+        {
+            if (_peakSeen > 0 && peak > _peakSeen)
+            {
+                _peakRaised.Add((stage, peak - _peakSeen));
+            }
+
+            _peakSeen = Math.Max(_peakSeen, peak);
+        }
     }
 
     /// <summary>Adds the time since <paramref name="startTimestamp"/> (a <see cref="Stopwatch.GetTimestamp"/>) to <paramref name="part"/>.</summary>
@@ -94,8 +113,113 @@ public sealed class BuildTimings
         }
 
         text.Append(CultureInfo.InvariantCulture, $"; total {Seconds(Stopwatch.GetTimestamp() - _start)} s");
+        var end = ProcessCost.Now(resetPeak: false);
+        text.Append(CultureInfo.InvariantCulture, $", CPU {end.CpuSeconds - _startCost.CpuSeconds:F2} s");
+        text.Append(CultureInfo.InvariantCulture, $", JIT {end.JitMethods - _startCost.JitMethods} methods in {end.JitSeconds - _startCost.JitSeconds:F2} s");
+        text.Append(CultureInfo.InvariantCulture, $", allocated {Mebibytes(end.Allocated - _startCost.Allocated)} MiB");
+        if (_startCost.RssKib is { } startRss && end.PeakRssKib is { } peak)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", peak RSS +{Mebibytes((peak - startRss) * 1024)} MiB over {Mebibytes(startRss * 1024)} MiB at the start");
+            var raised = _peakRaised.OrderByDescending(r => r.Kib).Take(3).Where(r => r.Kib >= 1024).ToList();
+            if (raised.Count > 0)
+            {
+                text.Append(" (").AppendJoin(", ", raised.Select(r => $"+{Mebibytes(r.Kib * 1024)} in {r.Stage}")).Append(')');
+            }
+        }
+
         return text.ToString();
     }
 
+    private static string Mebibytes(long bytes) => (Math.Max(0, bytes) / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
+
     private static string Seconds(long ticks) => (ticks / (double)Stopwatch.Frequency).ToString("F2", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What the process has spent so far: CPU (every thread: the build's, the compressor's, the
+    /// runtime's), methods compiled by the JIT (zero for code that ReadyToRun precompiled), bytes
+    /// the GC handed out, and on Linux the resident set and its peak (VmRSS, VmHWM).
+    /// </summary>
+    private readonly record struct ProcessCost(double CpuSeconds, long JitMethods, double JitSeconds, long Allocated, long? RssKib, long? PeakRssKib)
+    {
+        /// <param name="resetPeak">
+        /// Resets the process's peak resident set first (Linux, `5` into /proc/self/clear_refs), so
+        /// the peak read at the end is the build's own, not MSBuild's before it. It changes what a
+        /// later reader of the peak of this process sees (such as `time`), which only ever is lower.
+        /// </param>
+        public static ProcessCost Now(bool resetPeak)
+        {
+            if (resetPeak && OperatingSystem.IsLinux())
+            {
+                try
+                {
+                    File.WriteAllText("/proc/self/clear_refs", "5");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // An older kernel or a locked-down /proc: the peak then includes MSBuild's.
+                }
+            }
+
+            var (rss, peak) = ReadStatus();
+            double cpu;
+            try
+            {
+                cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            }
+            catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+            {
+                cpu = 0;
+            }
+
+            return new ProcessCost(
+                cpu,
+                System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false),
+                System.Runtime.JitInfo.GetCompilationTime(currentThread: false).TotalSeconds,
+                GC.GetTotalAllocatedBytes(precise: false),
+                rss,
+                peak);
+        }
+
+        /// <summary>VmHWM in KiB, or null where the OS does not say.</summary>
+        public static long? ReadPeakRssKib() => ReadStatus().Peak;
+
+        /// <summary>VmRSS and VmHWM in KiB from /proc/self/status; nulls elsewhere.</summary>
+        private static (long? Rss, long? Peak) ReadStatus()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return (null, null);
+            }
+
+            try
+            {
+                long? rss = null, peak = null;
+                foreach (var line in File.ReadLines("/proc/self/status"))
+                {
+                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    {
+                        rss = Kibibytes(line);
+                    }
+                    else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    {
+                        peak = Kibibytes(line);
+                    }
+                }
+
+                return (rss, peak);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return (null, null);
+            }
+        }
+
+        /// <summary>"VmRSS:\t  123456 kB" → 123456.</summary>
+        private static long? Kibibytes(string line)
+        {
+            var value = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+            var space = value.IndexOf(' ', StringComparison.Ordinal);
+            return long.TryParse(space < 0 ? value : value[..space], NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib : null;
+        }
+    }
 }

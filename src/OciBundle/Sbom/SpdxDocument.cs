@@ -63,15 +63,24 @@ public sealed class SpdxDocument
     /// </summary>
     public byte[] ToJson()
     {
-        var draft = Write("");
-        var digest = Convert.ToHexString(SHA256.HashData(draft)).ToLowerInvariant();
-        return Write(NamespacePrefix + SpdxIds.Sanitize(Name) + "-" + digest);
+        // The draft is only hashed, never kept, and the document is written straight into one
+        // array of its final size: for a rootfs of thousands of files it is megabytes, and
+        // growing buffers (the writer's, a MemoryStream's, then a copy) would hold several times
+        // that at once (docs/performance.md, memory).
+        using var draft = new HashingStream(Stream.Null);
+        Write("", draft);
+        var documentNamespace = NamespacePrefix + SpdxIds.Sanitize(Name) + "-" + draft.HexDigest();
+        var size = draft.BytesWritten + Encoding.UTF8.GetByteCount(documentNamespace);
+        using var buffer = new MemoryStream(checked((int)size));
+        Write(documentNamespace, buffer);
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
-    private byte[] Write(string documentNamespace)
+    /// <summary>Writes the document to <paramref name="output"/> in steps of about 64 KiB.</summary>
+    private void Write(string documentNamespace, Stream output)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        const int FlushAt = 1 << 16;
+        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("spdxVersion", "SPDX-2.3");
@@ -165,6 +174,10 @@ public sealed class SpdxDocument
                 json.WriteString("licenseConcluded", NoAssertion);
                 json.WriteString("copyrightText", NoAssertion);
                 json.WriteEndObject();
+                if (json.BytesPending > FlushAt)
+                {
+                    json.Flush();
+                }
             }
 
             json.WriteEndArray();
@@ -177,14 +190,17 @@ public sealed class SpdxDocument
                 json.WriteString("relationshipType", r.Type);
                 json.WriteString("relatedSpdxElement", r.To);
                 json.WriteEndObject();
+                if (json.BytesPending > FlushAt)
+                {
+                    json.Flush();
+                }
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
         }
 
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
+        output.WriteByte((byte)'\n');
     }
 
     /// <summary>Text as JSON can carry it: a lone surrogate (possible in a tar member name) becomes U+FFFD.</summary>

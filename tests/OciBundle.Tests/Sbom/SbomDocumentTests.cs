@@ -295,6 +295,10 @@ public sealed class SbomDocumentTests : IDisposable
         Assert.Equal(json, SbomBuilder.Build(Input(entries), (_, _) => { }).ToJson());
         var ns = root.GetProperty("documentNamespace").GetString()!;
         Assert.StartsWith(SpdxDocument.NamespacePrefix + "app-", ns, StringComparison.Ordinal);
+        // The namespace is the SHA-256 of the document with an empty namespace (hashed as a draft, never kept).
+        var draft = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(json).Replace($"\"documentNamespace\": \"{ns}\"", "\"documentNamespace\": \"\"", StringComparison.Ordinal));
+        Assert.Equal(SpdxDocument.NamespacePrefix + "app-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(draft)).ToLowerInvariant(), ns);
+        Assert.Equal((byte)'\n', json[^1]);
         System.IO.File.WriteAllText(entries[2].SourcePath!, "APP");
         using var changed = JsonDocument.Parse(SbomBuilder.Build(Input(entries), (_, _) => { }).ToJson());
         Assert.NotEqual(ns, changed.RootElement.GetProperty("documentNamespace").GetString());
