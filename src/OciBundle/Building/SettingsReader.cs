@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using OciBundle.Diagnostics;
 using OciBundle.Images;
+using OciBundle.Images.Writing;
 using OciBundle.Plugins;
+using OciBundle.Rootfs;
 
 namespace OciBundle.Building;
 
@@ -27,6 +29,10 @@ public static class SettingsReader
         var baseImage = ReadingBaseImage.Read(reader, architecture.Value, architectureText);
         var resources = ResourcesSettings.Read(reader);
         var process = ProcessSettings.Read(reader, publish, baseImage.Image);
+        var output = BundleOptions.Read(reader, formats);
+        var rootfs = RootfsPlan.Read(reader, publish);
+        ContainerNames.Warn(reader);
+        var image = output?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
         return new BundleSettings
         {
             Architecture = architecture,
@@ -39,6 +45,9 @@ public static class SettingsReader
             BaseImage = baseImage,
             Resources = resources,
             Process = process,
+            Output = output,
+            Rootfs = rootfs,
+            Image = image,
         };
     }
 
