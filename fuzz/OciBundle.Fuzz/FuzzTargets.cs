@@ -274,7 +274,7 @@ public static class FuzzTargets
         try
         {
             var reader = new RequestReader(request, diagnostics);
-            AccountResolver.Resolve(reader, SettingsReader.Read(reader), spec, tree);
+            AccountResolver.Resolve(diagnostics, SettingsReader.Read(reader), spec, tree);
         }
         catch (OciBundleException)
         {

@@ -1,6 +1,7 @@
 using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Images;
+using OciBundle.Images.Layers;
 using OciBundle.Images.Writing;
 using OciBundle.Output;
 using OciBundle.Plugins;
@@ -65,10 +66,12 @@ public static class BundleGenerator
         var settings = SettingsReader.Read(reader);
         var built = SpecBuilder.Build(reader, settings);
         var spec = built.Spec;
-        var options = BundleOptions.Read(reader, settings);
-        var plan = RootfsPlan.Read(reader, settings);
-        ContainerNames.Warn(reader);
-        var image = options?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
+        var options = settings.Output;
+        if (options is null)
+        {
+            diagnostics.Error(Messages.OutputPathMissing, reader.Locate(SurfaceNames.BundleOutputPath));
+        }
+
         SpecRules.Check(built, reader.Diagnostics);
         PluginRules.Check(spec, reader, settings);
         foreach (var d in diagnostics.Items)
@@ -84,7 +87,7 @@ public static class BundleGenerator
         timings.Mark("request");
         doing.What = "taking the inputs' fingerprint";
         var configJson = SpecJson.Serialize(spec);
-        var inputs = InputFingerprint.ComputeWithEntries(request, configJson, options, plan);
+        var inputs = InputFingerprint.ComputeWithEntries(request, configJson, options, settings);
         var fingerprint = inputs.Digest;
         timings.Mark("fingerprint");
         if (UpToDateStamp.ReadIfCurrent(options.StampFile, fingerprint) is { } current)
@@ -98,7 +101,7 @@ public static class BundleGenerator
         var why = UpToDateStamp.WhyNotCurrent(options.StampFile, inputs);
         try
         {
-            var outputs = Write(reader, settings, spec, options, image, plan, report, reportedAsError, cancellation, doing);
+            var outputs = Write(reader, settings, spec, options, report, reportedAsError, cancellation, doing);
             timings.Mark("cleanup");
             report(Diagnostic.Detail(Messages.BundleRewritten, null, why));
             UpToDateStamp.TryWrite(options.StampFile, fingerprint, outputs, inputs.Entries);
@@ -127,30 +130,33 @@ public static class BundleGenerator
         report(Diagnostic.Detail(Messages.BuildTimings, null, timings.Summary(), sinceProcessStart is { } s ? s.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "?"));
 
     private static IReadOnlyList<BundleOutputFile> Write(
-        RequestReader request, BundleSettings settings, RuntimeSpec spec, BundleOptions options, ImageSettings? image, RootfsPlan plan, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
+        RequestReader request, BundleSettings settings, RuntimeSpec spec, BundleOptions options, Action<Diagnostic> report, Func<bool> reportedAsError, CancellationToken cancellation, Doing doing)
     {
+        var (plan, image) = (settings.Rootfs, settings.Image);
         doing.What = $"checking the output folder '{options.OutputDirectory}'";
         var timings = BuildTimings.Current;
         timings?.Mark("why");
         using var staging = BundleStaging.Create(options.OutputDirectory, options.StampFile);
         timings?.Mark("staging");
         doing.What = plan.BaseRootfs is { } baseRootfs ? $"reading OciBaseRootfs '{baseRootfs}' and the rootfs items"
-            : plan.BaseImage is { } reference ? $"reading {reference.Property} '{reference.Text}' and the rootfs items"
+            : settings.BaseImage.Reference is { } reference ? $"reading {reference.Property} '{reference.Text}' and the rootfs items"
             : "reading the rootfs items";
-        var tree = plan.Apply(staging.SpoolDirectory, report);
+
+        // The base image the rootfs starts from: its layers are reused in the image byte for byte.
+        var tree = new RootfsTree();
+        var baseImage = settings.BaseImage.Image is { } planned ? BaseImageLoader.Load(tree, planned, staging.SpoolDirectory, report, plan.BaseRootfsMaxSize) : null;
+        plan.Apply(tree, staging.SpoolDirectory, report);
         timings?.Mark("plan");
         doing.What = "checking the rootfs";
         MountPoints.AddTo(tree, spec);
         PluginRootfs.AddMountPoints(settings, tree);
-        CheckAgainstRootfs(request.Request, settings, spec, plan, tree, report);
+        CheckAgainstRootfs(settings, spec, tree, report);
         var sorted = tree.Sorted();
         var configJson = SpecJson.Serialize(spec);
         timings?.Mark("checks");
         cancellation.ThrowIfCancellationRequested();
         doing.What = $"writing the bundle into '{staging.Directory}'";
 
-        // The base image the rootfs started from: its layers are reused in the image byte for byte.
-        var baseImage = plan.LoadedBaseImage;
         var staged = new List<BundleOutputFile>();
         var sumLines = new List<string>();
         ReusableLayer? reusable = null;
@@ -194,7 +200,7 @@ public static class BundleGenerator
 
         // The bill of materials names the image manifest's digest, and the image's SBOM artifact
         // names the bill of materials: image manifest first, then the SBOM, then the artifact.
-        var sbomBase = plan.LoadedBaseImage is { } loaded && plan.BaseImage is { } baseReference ? SbomBase(loaded, baseReference) : null;
+        var sbomBase = baseImage is not null && settings.BaseImage.Reference is { } baseReference ? SbomBase(baseImage, baseReference) : null;
         BundleOutputFile? sbom = null;
         byte[]? WriteSbom(SbomImage? written)
         {
@@ -208,7 +214,7 @@ public static class BundleGenerator
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing the image into '{staging.Directory}'";
-            var config = ImageConfigBuilder.Build(request, settings, image, spec, options.SourceDateEpoch, baseImage);
+            var config = ImageConfigBuilder.Build(settings, image, spec, options.SourceDateEpoch, baseImage);
             var written = ImageWriter.Write(
                 staging.Directory, options, image, config, sorted, baseImage, reusable,
                 digests is null ? null : manifest => WriteSbom(new SbomImage(
@@ -284,13 +290,12 @@ public static class BundleGenerator
     /// first, so the checks see them), user and group names, the entrypoint. Every problem is
     /// reported before giving up.
     /// </summary>
-    private static void CheckAgainstRootfs(BundleRequest request, BundleSettings settings, RuntimeSpec spec, RootfsPlan plan, RootfsTree tree, Action<Diagnostic> report)
+    private static void CheckAgainstRootfs(BundleSettings settings, RuntimeSpec spec, RootfsTree tree, Action<Diagnostic> report)
     {
         var diagnostics = new DiagnosticBag();
-        var reader = new RequestReader(request, diagnostics);
-        if (plan.SharedLibraries is { } libraries)
+        if (settings.Rootfs.SharedLibraries is { } libraries)
         {
-            var architectureLocation = reader.Locate(SurfaceNames.TargetArchitecture) ?? reader.Locate(TargetArchitecture.RuntimeIdentifierProperty) ?? reader.Locate(SurfaceNames.Sysroot);
+            var architectureLocation = libraries.ArchitectureLocation;
             var added = SharedLibraryCollector.AddTo(tree, libraries, settings.Architecture.Value, diagnostics, architectureLocation);
             if (added.Count > 0)
             {
@@ -298,9 +303,9 @@ public static class BundleGenerator
             }
         }
 
-        AccountResolver.Resolve(reader, settings, spec, tree);
-        RootfsRules.Check(reader, settings, spec, tree);
-        PluginRootfs.Check(reader, settings, tree);
+        AccountResolver.Resolve(diagnostics, settings, spec, tree);
+        RootfsRules.Check(diagnostics, settings, spec, tree);
+        PluginRootfs.Check(diagnostics, settings, tree);
         foreach (var d in diagnostics.Items)
         {
             report(d);

@@ -1,6 +1,8 @@
 using OciBundle.Diagnostics;
 using OciBundle.Images;
+using OciBundle.Images.Writing;
 using OciBundle.Plugins;
+using OciBundle.Rootfs;
 
 namespace OciBundle.Building;
 
@@ -53,10 +55,21 @@ public sealed class BundleSettings
     public required IsolationSettings Isolation { get; init; }
 
     public required KernelSettings Kernel { get; init; }
+    /// <summary>The output group (folder, archive, rootfs format, level, epoch, SBOM); null when OciBundleOutputPath is missing (reported).</summary>
+    public required BundleOptions? Output { get; init; }
+
+    /// <summary>The rootfs group: OciBaseRootfs, the OciRootfs* items, the shared libraries, checked, no I/O but existence.</summary>
+    public required RootfsPlan Rootfs { get; init; }
+
+    /// <summary>The image group (OciImageName, tags, ports, labels); null without the Image format or when one is malformed (reported).</summary>
+    public required ImageSettings? Image { get; init; }
 }
 
 /// <summary>The base image: the reference as parsed (null when unset or wrong, reported) and the image as planning read it.</summary>
 public sealed record BaseImageSettings(ImageReference? Reference, PlannedBaseImage? Image)
 {
     public static readonly BaseImageSettings None = new(null, null);
+
+    /// <summary>Where the reference was written (OciBaseImage's or ContainerBaseImage's element), for messages about what came from the image.</summary>
+    public SourceLocation? Location { get; init; }
 }

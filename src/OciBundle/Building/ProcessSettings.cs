@@ -28,6 +28,23 @@ public sealed record ProcessSettings(
     Setting<int>? OomScoreAdj,
     IReadOnlyList<Setting<RlimitValue>> Rlimits)
 {
+    /// <summary>OciUser as written (null when unset): a name waits for the rootfs (AccountResolver), and the image config keeps it as written.</summary>
+    public string? UserText { get; init; }
+
+    /// <summary>Every OciAdditionalGroup item as written, names too (AccountResolver looks them up in the rootfs).</summary>
+    public IReadOnlyList<Setting<string>> AdditionalGroups { get; init; } = [];
+
+    /// <summary>Where the first OciEntrypoint item and the first OciArgs item were written, for the rootfs checks of the program.</summary>
+    public SourceLocation? EntrypointItem { get; init; }
+
+    public SourceLocation? ArgsItem { get; init; }
+
+    /// <summary>How many of the OciArgs items there are: the plugin config's Entrypoint is the args without them.</summary>
+    public int ArgsItemCount { get; init; }
+
+    /// <summary>How many of <see cref="Args"/> are the output image's Entrypoint: the OciEntrypoint items, else the .NET app's default, else the base image's Entrypoint.</summary>
+    public int ImageEntrypointLength { get; init; }
+
     /// <summary>The process values in the order the reports have always come in: command, env, cwd, user, groups, umask, switches, then rlimits.</summary>
     public static ProcessSettings Read(RequestReader reader, PublishOutput publish, Images.PlannedBaseImage? baseImage)
     {
@@ -58,7 +75,7 @@ public sealed record ProcessSettings(
             : [.. image.Cmd];
         var env = ReadEnvironment(reader, image?.Env ?? []);
         var cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/");
-        var user = ReadUser(reader, image?.User);
+        var user = ReadUser(reader, image?.User, out var userText);
         var groups = ReadAdditionalGroups(reader);
         var umask = ReadUmask(reader);
         var terminal = reader.Bool(SurfaceNames.Terminal, false);
@@ -75,7 +92,18 @@ public sealed record ProcessSettings(
             new(terminal, Of(SurfaceNames.Terminal)),
             new(noNewPrivileges, Of(SurfaceNames.NoNewPrivileges)),
             oomScoreAdj is { } o ? new(o, Of(SurfaceNames.OomScoreAdj)) : null,
-            rlimits);
+            rlimits)
+        {
+            UserText = userText,
+            AdditionalGroups = reader.Items(SurfaceNames.AdditionalGroup)
+                .Select(i => new Setting<string>(i.ItemSpec, new Origin(SurfaceNames.AdditionalGroup, i.Location ?? reader.Locate(SurfaceNames.AdditionalGroup)))).ToList(),
+            EntrypointItem = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location,
+            ArgsItem = reader.Items(SurfaceNames.Args).FirstOrDefault()?.Location,
+            ArgsItemCount = reader.Items(SurfaceNames.Args).Count,
+            ImageEntrypointLength = reader.Items(SurfaceNames.Entrypoint).Count is > 0 and var given ? given
+                : publish.IsIncluded ? publish.DefaultEntrypoint.Count
+                : baseImage?.Config.Entrypoint.Count ?? 0,
+        };
     }
 
     /// <summary>OciRlimit items (Include = RLIMIT_*, Soft, Hard); a later item of the same type takes the earlier one's place.</summary>
@@ -298,9 +326,9 @@ public sealed record ProcessSettings(
     }
 
     /// <summary>OciUser, else the base image's User (checked by <see cref="ImageDefaults"/>).</summary>
-    private static ProcessUser ReadUser(RequestReader reader, string? imageUser)
+    private static ProcessUser ReadUser(RequestReader reader, string? imageUser, out string? text)
     {
-        var text = reader.String(SurfaceNames.User);
+        text = reader.String(SurfaceNames.User);
         if (text is null && imageUser is not null && AccountNames.TrySplitUser(imageUser, out var imageName, out var imageGroup))
         {
             RequestReader.TryParseId(imageName, out var imageUid);

@@ -33,6 +33,9 @@ public sealed class PublishOutput
 
     public bool IsIncluded => AppDirectory is not null;
 
+    /// <summary>MSBuild's AssemblyName when the publish output is included, for messages about the app.</summary>
+    public string? AssemblyName { get; private init; }
+
     /// <summary>Read by the settings stage (<see cref="SettingsReader"/>), once per build; every other stage takes <see cref="BundleSettings.Publish"/>.</summary>
     public static PublishOutput Read(RequestReader reader)
     {
@@ -76,6 +79,7 @@ public sealed class PublishOutput
             AppDirectory = appDirectory,
             Files = files,
             DefaultEntrypoint = Entrypoint(files, appDirectory, assemblyName, targetFileName),
+            AssemblyName = assemblyName,
             IsFrameworkDependent = assemblyName is not null && NeedsSharedFramework(files, appDirectory + "/" + assemblyName + ".runtimeconfig.json"),
         };
     }

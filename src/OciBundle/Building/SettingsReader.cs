@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using OciBundle.Diagnostics;
 using OciBundle.Images;
+using OciBundle.Images.Writing;
 using OciBundle.Plugins;
+using OciBundle.Rootfs;
 
 namespace OciBundle.Building;
 
@@ -30,6 +32,10 @@ public static class SettingsReader
         var general = GeneralSettings.Read(reader);
         var isolation = IsolationSettings.Read(reader, privileged.Value);
         var kernel = KernelSettings.Read(reader);
+        var output = BundleOptions.Read(reader, formats);
+        var rootfs = RootfsPlan.Read(reader, publish);
+        ContainerNames.Warn(reader);
+        var image = output?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
         return new BundleSettings
         {
             Architecture = architecture,
@@ -45,6 +51,9 @@ public static class SettingsReader
             General = general,
             Isolation = isolation,
             Kernel = kernel,
+            Output = output,
+            Rootfs = rootfs,
+            Image = image,
         };
     }
 

@@ -38,12 +38,8 @@ public static class ReadingBaseImage
             return BaseImageSettings.None;
         }
 
-        return new BaseImageSettings(reference, Resolve(reader, reference, architecture, architectureText));
+        return new BaseImageSettings(reference, Resolve(reader, reference, architecture, architectureText)) { Location = reader.Locate(reference.Property) };
     }
-
-    /// <summary>Where the reference was written, for errors.</summary>
-    public static SourceLocation? Locate(RequestReader reader, BaseImageSettings baseImage) =>
-        baseImage.Reference is { } reference ? reader.Locate(reference.Property) : reader.Locate(SurfaceNames.BaseImage);
 
     private static ImageReference? ReadReference(RequestReader reader)
     {

@@ -16,15 +16,16 @@ namespace OciBundle.Output;
 /// </summary>
 public static class InputFingerprint
 {
-    public static string Compute(BundleRequest request, byte[] configJson, BundleOptions options, RootfsPlan plan) =>
-        ComputeWithEntries(request, configJson, options, plan).Digest;
+    public static string Compute(BundleRequest request, byte[] configJson, BundleOptions options, BundleSettings settings) =>
+        ComputeWithEntries(request, configJson, options, settings).Digest;
 
     /// <summary>
     /// The digest, and the same inputs as named entries ("property OciMemoryLimit", "file /app/data.txt")
     /// each with a short digest of its own, so a rewrite can name the first input that differs.
     /// </summary>
-    public static FingerprintResult ComputeWithEntries(BundleRequest request, byte[] configJson, BundleOptions options, RootfsPlan plan)
+    public static FingerprintResult ComputeWithEntries(BundleRequest request, byte[] configJson, BundleOptions options, BundleSettings settings)
     {
+        var plan = settings.Rootfs;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var entries = new FingerprintEntries();
         void Add(string text)
@@ -66,7 +67,7 @@ public static class InputFingerprint
 
         // A base image counts by the manifest it resolved to (which names its config and layers)
         // and by the files it is read from, so a changed or damaged file is read again.
-        if (plan.PlannedBaseImage is { } image)
+        if (settings.BaseImage.Image is { } image)
         {
             entries.Start("base image " + image.Reference.Text);
             Add($"base image {image.Reference.Text} {image.Manifest.Digest}");

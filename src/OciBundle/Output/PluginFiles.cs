@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OciBundle.Building;
 using OciBundle.Rootfs;
 
 namespace OciBundle.Output;

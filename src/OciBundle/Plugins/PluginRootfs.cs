@@ -20,11 +20,11 @@ public static class PluginRootfs
     /// Docker mounts the socket folder at /run/docker/plugins and waits for the socket there; the
     /// folder is the plugin author's to provide (and to choose the mode of), so it is checked, not added.
     /// </summary>
-    public static void Check(RequestReader reader, BundleSettings settings, RootfsTree tree)
+    public static void Check(DiagnosticBag diagnostics, BundleSettings settings, RootfsTree tree)
     {
         if (settings.IsPlugin && !tree.ResolveDirectory(PluginVocabulary.RuntimeDestination.TrimStart('/')))
         {
-            reader.Diagnostics.Error(Messages.PluginRuntimeFolderMissing, reader.Locate(SurfaceNames.PluginConfig));
+            diagnostics.Error(Messages.PluginRuntimeFolderMissing, settings.Plugin?.ConfigLocation);
         }
     }
 }

@@ -9,7 +9,11 @@ namespace OciBundle.Plugins;
 public sealed record PluginSettings(string RuntimeSource, Setting<string>? PropagatedMount)
 {
     /// <summary>Read for plugin projects only, so other projects never hear about these names.</summary>
-    public static PluginSettings Read(RequestReader reader) => new(ReadRuntimeSource(reader), ReadPropagatedMount(reader));
+    public static PluginSettings Read(RequestReader reader) =>
+        new(ReadRuntimeSource(reader), ReadPropagatedMount(reader)) { ConfigLocation = reader.Locate(SurfaceNames.PluginConfig) };
+
+    /// <summary>Where OciPluginConfig was written, for what the plugin's rootfs lacks.</summary>
+    public SourceLocation? ConfigLocation { get; init; }
 
     private static string ReadRuntimeSource(RequestReader reader)
     {

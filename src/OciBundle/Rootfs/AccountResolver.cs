@@ -11,19 +11,20 @@ namespace OciBundle.Rootfs;
 /// </summary>
 public static class AccountResolver
 {
-    public static void Resolve(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
+    /// <summary>Names into numbers; each name the rootfs does not have is reported into <paramref name="diagnostics"/>.</summary>
+    public static void Resolve(DiagnosticBag diagnostics, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         var users = new Lazy<Dictionary<string, (uint Uid, uint Gid)>?>(() => ReadPasswd(tree));
         var groups = new Lazy<Dictionary<string, uint>?>(() => ReadGroup(tree));
 
         // OciUser, else the base image's User: a name there means what the image's /etc/passwd says.
         // Messages name the image's User as such, and point at the base image's element.
-        var ownUser = reader.String(SurfaceNames.User);
+        var ownUser = settings.Process.UserText;
         var imageReference = ownUser is null ? settings.BaseImage.Reference : null;
         var userText = ownUser ?? (imageReference is null ? null : settings.BaseImage.Image?.Config.User);
-        var (property, shown) = ownUser is not null || imageReference is null
-            ? (SurfaceNames.User, SurfaceNames.User)
-            : (imageReference.Property, $"The image config's User ({imageReference.Property} {imageReference.Text})");
+        var (location, shown) = ownUser is not null || imageReference is null
+            ? (settings.Process.User.Origin.Location, SurfaceNames.User)
+            : (settings.BaseImage.Location, $"The image config's User ({imageReference.Property} {imageReference.Text})");
         if (userText is { } text && AccountNames.TrySplitUser(text, out var user, out var group))
         {
             if (RequestReader.TryParseId(user, out var numericUid))
@@ -38,7 +39,7 @@ public static class AccountResolver
             }
             else
             {
-                if (Lookup(reader, users.Value, property, shown, text, user, "/etc/passwd") is { } entry)
+                if (Lookup(diagnostics, users.Value, location, shown, text, user, "/etc/passwd") is { } entry)
                 {
                     spec.Process.User.Uid = entry.Uid;
                     if (group is null)
@@ -49,20 +50,20 @@ public static class AccountResolver
             }
 
             if (group is not null && !RequestReader.TryParseId(group, out _)
-                && LookupGroup(reader, groups.Value, shown, text, group, reader.Locate(property)) is { } gid)
+                && LookupGroup(diagnostics, groups.Value, shown, text, group, location) is { } gid)
             {
                 spec.Process.User.Gid = gid;
             }
         }
 
-        var additional = reader.Items(SurfaceNames.AdditionalGroup);
-        if (additional.Any(i => !RequestReader.TryParseId(i.ItemSpec, out _)))
+        var additional = settings.Process.AdditionalGroups;
+        if (additional.Any(i => !RequestReader.TryParseId(i.Value, out _)))
         {
             var gids = new List<uint>();
             foreach (var item in additional)
             {
-                uint? gid = RequestReader.TryParseId(item.ItemSpec, out var number) ? number
-                    : LookupGroup(reader, groups.Value, SurfaceNames.AdditionalGroup, item.ItemSpec, item.ItemSpec, item.Location);
+                uint? gid = RequestReader.TryParseId(item.Value, out var number) ? number
+                    : LookupGroup(diagnostics, groups.Value, SurfaceNames.AdditionalGroup, item.Value, item.Value, item.Origin.Location);
                 if (gid is { } value && !gids.Contains(value))
                 {
                     gids.Add(value);
@@ -73,11 +74,11 @@ public static class AccountResolver
         }
     }
 
-    private static (uint Uid, uint Gid)? Lookup(RequestReader reader, Dictionary<string, (uint, uint)>? table, string property, string shown, string value, string name, string file)
+    private static (uint Uid, uint Gid)? Lookup(DiagnosticBag diagnostics, Dictionary<string, (uint, uint)>? table, SourceLocation? location, string shown, string value, string name, string file)
     {
         if (table is null)
         {
-            reader.Diagnostics.Error(Messages.AccountFileMissing, reader.Locate(property), shown, value, file);
+            diagnostics.Error(Messages.AccountFileMissing, location, shown, value, file);
             return null;
         }
 
@@ -88,22 +89,21 @@ public static class AccountResolver
 
         if (shown == SurfaceNames.User)
         {
-            reader.Diagnostics.Error(Messages.UserNotFound, reader.Locate(property), value, name);
+            diagnostics.Error(Messages.UserNotFound, location, value, name);
         }
         else
         {
-            reader.Diagnostics.Error(Messages.ImageUserNotFound, reader.Locate(property), shown, value, name);
+            diagnostics.Error(Messages.ImageUserNotFound, location, shown, value, name);
         }
 
         return null;
     }
 
-    private static uint? LookupGroup(RequestReader reader, Dictionary<string, uint>? table, string name, string value, string group, SourceLocation? location = null)
+    private static uint? LookupGroup(DiagnosticBag diagnostics, Dictionary<string, uint>? table, string name, string value, string group, SourceLocation? location)
     {
-        location ??= reader.Locate(name);
         if (table is null)
         {
-            reader.Diagnostics.Error(Messages.AccountFileMissing, location, name, value, "/etc/group");
+            diagnostics.Error(Messages.AccountFileMissing, location, name, value, "/etc/group");
             return null;
         }
 
@@ -112,7 +112,7 @@ public static class AccountResolver
             return gid;
         }
 
-        reader.Diagnostics.Error(Messages.GroupNotFound, location, name, value, group);
+        diagnostics.Error(Messages.GroupNotFound, location, name, value, group);
         return null;
     }
 

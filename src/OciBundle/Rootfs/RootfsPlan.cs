@@ -1,7 +1,5 @@
 using OciBundle.Building;
 using OciBundle.Diagnostics;
-using OciBundle.Images;
-using OciBundle.Images.Layers;
 
 namespace OciBundle.Rootfs;
 
@@ -9,20 +7,16 @@ namespace OciBundle.Rootfs;
 /// What goes into the rootfs, read and checked from the request before any file is touched:
 /// the base rootfs, then a .NET app's publish output, then OciRootfsDirectory, OciRootfsFile and
 /// OciRootfsSymlink items, in that order (later ones replace earlier ones at the same path), and
-/// whether the shared libraries of its ELF files are to be added afterwards.
+/// whether the shared libraries of its ELF files are to be added afterwards. The settings stage
+/// reads it once (<see cref="BundleSettings.Rootfs"/>); a base image is the settings' own
+/// (<see cref="BundleSettings.BaseImage"/>), loaded into the tree before the plan applies.
 /// </summary>
 public sealed class RootfsPlan
 {
     public string? BaseRootfs { get; private init; }
 
-    /// <summary>OciBaseImage (or ContainerBaseImage) as parsed; null when unset or wrong (reported).</summary>
-    public ImageReference? BaseImage { get; private init; }
-
-    /// <summary>The base image's manifest, config and layer list, read during planning; null without one.</summary>
-    public PlannedBaseImage? PlannedBaseImage { get; private init; }
-
-    /// <summary>After <see cref="Apply"/>: the base image as loaded, for the image writer (its layers, and the tree before the project's additions).</summary>
-    public BaseImage? LoadedBaseImage { get; private set; }
+    /// <summary>Where OciBaseRootfs was written, for messages about what came from it.</summary>
+    public SourceLocation? BaseRootfsLocation { get; private init; }
 
     /// <summary>The host path the base rootfs is read from (a folder or an archive), resolved.</summary>
     public string? BaseRootfsHostPath { get; private init; }
@@ -45,18 +39,17 @@ public sealed class RootfsPlan
     /// <summary>A host file or folder to place at <see cref="TargetPath"/>; null Mode/Uid/Gid keep what the host says (and 0 for owners).</summary>
     public sealed record PlannedFile(string HostPath, string TargetPath, int? Mode, int Uid, int Gid, string Origin);
 
-    public static RootfsPlan Read(RequestReader reader, BundleSettings settings)
+    /// <summary>For the settings stage, which owns these values' reports (OCIB1xxx).</summary>
+    public static RootfsPlan Read(RequestReader reader, PublishOutput publish)
     {
-        var diagnostics = reader.Diagnostics;
         var (baseValue, baseHost) = ReadBase(reader);
         return new RootfsPlan
         {
-            BaseImage = settings.BaseImage.Reference,
-            PlannedBaseImage = settings.BaseImage.Image,
             BaseRootfs = baseValue,
+            BaseRootfsLocation = reader.Locate(SurfaceNames.BaseRootfs),
             BaseRootfsHostPath = baseHost,
             BaseRootfsMaxSize = ReadBaseMaxSize(reader),
-            PublishFiles = settings.Publish.Files,
+            PublishFiles = publish.Files,
             SharedLibraries = SharedLibraryPlan.Read(reader),
             Directories = ReadDirectories(reader),
             Files = ReadFiles(reader),
@@ -64,18 +57,15 @@ public sealed class RootfsPlan
         };
     }
 
-    /// <summary>Builds the tree: base rootfs or base image layers (spooled into <paramref name="spoolDirectory"/> when it is an archive), the publish output, then the items.</summary>
-    public RootfsTree Apply(string spoolDirectory, Action<Diagnostic>? warn)
+    /// <summary>Builds the tree: the base rootfs (spooled into <paramref name="spoolDirectory"/> when it is an archive), the publish output, then the items.</summary>
+    public RootfsTree Apply(string spoolDirectory, Action<Diagnostic>? warn) => Apply(new RootfsTree(), spoolDirectory, warn);
+
+    /// <summary>As <see cref="Apply(string, Action{Diagnostic}?)"/> over <paramref name="tree"/>, which may already hold a base image's layers (never with a base rootfs: OCIB1101).</summary>
+    public RootfsTree Apply(RootfsTree tree, string spoolDirectory, Action<Diagnostic>? warn)
     {
-        var tree = new RootfsTree();
         if (BaseRootfs is not null)
         {
             BaseRootfsLoader.Load(tree, BaseRootfsHostPath!, spoolDirectory, warn, BaseRootfsMaxSize);
-        }
-
-        if (PlannedBaseImage is { } image)
-        {
-            LoadedBaseImage = BaseImageLoader.Load(tree, image, spoolDirectory, warn, BaseRootfsMaxSize);
         }
 
         foreach (var file in PublishFiles)

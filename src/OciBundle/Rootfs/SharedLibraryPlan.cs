@@ -9,6 +9,9 @@ public sealed record SharedLibraryPlan(string SysrootHostPath, IReadOnlyList<Sha
     /// <summary>An OciSharedLibrary item: a file name (libssl.so.3) or an absolute path in the sysroot.</summary>
     public sealed record Library(string Name, SourceLocation? Location);
 
+    /// <summary>Where the target architecture was written (else OciSysroot), for a library of another machine.</summary>
+    public SourceLocation? ArchitectureLocation { get; init; }
+
     /// <summary>Null when the libraries are not collected (OciIncludeSharedLibraries is off).</summary>
     public static SharedLibraryPlan? Read(RequestReader reader)
     {
@@ -43,6 +46,9 @@ public sealed record SharedLibraryPlan(string SysrootHostPath, IReadOnlyList<Sha
             return null;
         }
 
-        return new SharedLibraryPlan(host, libraries);
+        return new SharedLibraryPlan(host, libraries)
+        {
+            ArchitectureLocation = reader.Locate(SurfaceNames.TargetArchitecture) ?? reader.Locate(TargetArchitecture.RuntimeIdentifierProperty) ?? reader.Locate(SurfaceNames.Sysroot),
+        };
     }
 }

@@ -20,21 +20,25 @@ public static class RootfsRules
     private static readonly string[] DotnetInstallFolders = ["/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet"];
 
     /// <summary>Where OciBaseImage (or ContainerBaseImage) was written: the program came from that image.</summary>
-    private static SourceLocation? BaseImageLocation(RequestReader reader, BundleSettings settings) =>
-        settings.BaseImage.Reference is null ? null : Images.ReadingBaseImage.Locate(reader, settings.BaseImage);
+    private static SourceLocation? BaseImageLocation(BundleSettings settings) =>
+        settings.BaseImage.Reference is null ? null : settings.BaseImage.Location;
 
-    public static void Check(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
+    /// <summary>Where a program the container starts came from: the first OciEntrypoint item, else the base rootfs's or base image's element.</summary>
+    private static SourceLocation? ProgramLocation(BundleSettings settings) =>
+        settings.Process.EntrypointItem ?? settings.Rootfs.BaseRootfsLocation ?? BaseImageLocation(settings);
+
+    public static void Check(DiagnosticBag diagnostics, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         // One error that names the fix beats "dotnet not found" from the entrypoint check.
-        if (CheckDotnetRuntime(reader, settings, spec, tree) || spec.Process.Args.FirstOrDefault() is not "dotnet")
+        if (CheckDotnetRuntime(diagnostics, settings, spec, tree) || spec.Process.Args.FirstOrDefault() is not "dotnet")
         {
-            CheckEntrypoint(reader, settings.Architecture.Value, spec, tree);
+            CheckEntrypoint(diagnostics, settings, spec, tree);
         }
 
-        CheckWorkingDirectory(reader, spec, tree);
-        if (!reader.Diagnostics.HasErrors)
+        CheckWorkingDirectory(diagnostics, settings, spec, tree);
+        if (!diagnostics.HasErrors)
         {
-            CheckStartPrograms(reader, settings, spec, tree);
+            CheckStartPrograms(diagnostics, settings, spec, tree);
         }
     }
 
@@ -44,7 +48,7 @@ public static class RootfsRules
     /// its DT_NEEDED libraries. A base rootfs with the .NET runtime's files but no loader or libc
     /// passes every other check and fails in runc with "no such file or directory" (OCIB3064).
     /// </summary>
-    private static void CheckStartPrograms(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
+    private static void CheckStartPrograms(DiagnosticBag diagnostics, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         // Only for a framework-dependent app, where a base rootfs is meant to start it: other
         // rootfs may hold programs that are never run, or run on a loader found at run time.
@@ -65,7 +69,7 @@ public static class RootfsRules
         }
 
         var architecture = settings.Architecture.Value;
-        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader, settings);
+        var location = ProgramLocation(settings);
         foreach (var (path, entry) in programs)
         {
             if (entry.SourcePath is null || ReadElf(entry) is not { } elf || elf.Machine != architecture.ElfMachine)
@@ -89,7 +93,7 @@ public static class RootfsRules
 
             if (missing.Count > 0)
             {
-                reader.Diagnostics.Error(Messages.StartProgramNeedsMissing, location, path, string.Join(" and ", missing));
+                diagnostics.Error(Messages.StartProgramNeedsMissing, location, path, string.Join(" and ", missing));
             }
         }
     }
@@ -138,7 +142,7 @@ public static class RootfsRules
     /// where a .NET runtime is installed: 'dotnet' on PATH, under $DOTNET_ROOT, or in the
     /// apphost's default folders. False after reporting OCIB3050 when the rootfs has none.
     /// </summary>
-    private static bool CheckDotnetRuntime(RequestReader reader, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
+    private static bool CheckDotnetRuntime(DiagnosticBag diagnostics, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         var publish = settings.Publish;
         if (!publish.IsFrameworkDependent)
@@ -153,57 +157,58 @@ public static class RootfsRules
             return true;
         }
 
-        var location = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location ?? reader.Locate(SurfaceNames.BaseRootfs) ?? BaseImageLocation(reader, settings);
-        reader.Diagnostics.Error(Messages.DotnetRuntimeMissing, location, reader.String(PublishOutput.AssemblyNameProperty) ?? "the app");
+        var location = ProgramLocation(settings);
+        diagnostics.Error(Messages.DotnetRuntimeMissing, location, publish.AssemblyName ?? "the app");
         return false;
     }
 
-    private static void CheckEntrypoint(RequestReader reader, TargetArchitecture architecture, RuntimeSpec spec, RootfsTree tree)
+    private static void CheckEntrypoint(DiagnosticBag diagnostics, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
+        var architecture = settings.Architecture.Value;
         if (spec.Process.Args.Count == 0)
         {
             return;
         }
 
         var program = spec.Process.Args[0];
-        var location = (reader.Items(SurfaceNames.Entrypoint).FirstOrDefault() ?? reader.Items(SurfaceNames.Args).FirstOrDefault())?.Location;
+        var location = settings.Process.EntrypointItem ?? settings.Process.ArgsItem;
         var (path, entry) = Find(program, spec, tree);
         if (entry is null)
         {
             var where = program.StartsWith('/') ? "" : $" (looked for on PATH: {PathOf(spec)})";
-            reader.Diagnostics.Error(Messages.EntrypointNotFound, location, program, where);
+            diagnostics.Error(Messages.EntrypointNotFound, location, program, where);
             return;
         }
 
         if (!IsExecutable(entry))
         {
-            reader.Diagnostics.Error(Messages.EntrypointNotExecutable, location, program, "/" + path, Convert.ToString(entry.Mode, 8).PadLeft(4, '0'));
+            diagnostics.Error(Messages.EntrypointNotExecutable, location, program, "/" + path, Convert.ToString(entry.Mode, 8).PadLeft(4, '0'));
             return;
         }
 
         var head = ReadHead(entry);
         if (ElfReader.TryReadMachine(head, out var machine))
         {
-            CheckMachine(reader, location, program, machine, architecture);
+            CheckMachine(diagnostics, location, program, machine, architecture);
         }
         else if (head.AsSpan().StartsWith("#!"u8))
         {
-            CheckInterpreter(reader, location, program, head, tree, architecture);
+            CheckInterpreter(diagnostics, location, program, head, tree, architecture);
         }
         else if (head.Length > 0)
         {
-            reader.Diagnostics.Error(Messages.EntrypointNotProgram, location, program);
+            diagnostics.Error(Messages.EntrypointNotProgram, location, program);
         }
     }
 
-    private static void CheckInterpreter(RequestReader reader, SourceLocation? location, string program, byte[] head, RootfsTree tree, TargetArchitecture architecture)
+    private static void CheckInterpreter(DiagnosticBag diagnostics, SourceLocation? location, string program, byte[] head, RootfsTree tree, TargetArchitecture architecture)
     {
         var end = Array.IndexOf(head, (byte)'\n');
         var line = Encoding.UTF8.GetString(head, 2, (end < 0 ? head.Length : end) - 2);
         var interpreter = line.TrimStart(' ', '\t').Split([' ', '\t'], 2)[0];
         if (interpreter.EndsWith('\r'))
         {
-            reader.Diagnostics.Error(Messages.ShebangCarriageReturn, location, program, interpreter.TrimEnd('\r'));
+            diagnostics.Error(Messages.ShebangCarriageReturn, location, program, interpreter.TrimEnd('\r'));
             return;
         }
 
@@ -215,27 +220,27 @@ public static class RootfsRules
         var entry = tree.ResolveFile(interpreter);
         if (entry is null || !IsExecutable(entry))
         {
-            reader.Diagnostics.Error(Messages.InterpreterNotFound, location, program, interpreter);
+            diagnostics.Error(Messages.InterpreterNotFound, location, program, interpreter);
             return;
         }
 
         if (ElfReader.TryReadMachine(ReadHead(entry), out var machine))
         {
-            CheckMachine(reader, location, interpreter, machine, architecture);
+            CheckMachine(diagnostics, location, interpreter, machine, architecture);
         }
     }
 
-    private static void CheckMachine(RequestReader reader, SourceLocation? location, string program, int machine, TargetArchitecture architecture)
+    private static void CheckMachine(DiagnosticBag diagnostics, SourceLocation? location, string program, int machine, TargetArchitecture architecture)
     {
         if (machine != architecture.ElfMachine)
         {
             var name = TargetArchitecture.All.FirstOrDefault(a => a.ElfMachine == machine)?.Name ?? $"ELF machine {machine}";
-            reader.Diagnostics.Error(Messages.ElfMachineMismatch, location, program, name, architecture.Name);
+            diagnostics.Error(Messages.ElfMachineMismatch, location, program, name, architecture.Name);
         }
     }
 
     /// <summary>A missing working directory is only a warning: runc creates it (root-owned) at start.</summary>
-    private static void CheckWorkingDirectory(RequestReader reader, RuntimeSpec spec, RootfsTree tree)
+    private static void CheckWorkingDirectory(DiagnosticBag diagnostics, BundleSettings settings, RuntimeSpec spec, RootfsTree tree)
     {
         var cwd = spec.Process.Cwd;
         if (cwd == "/" || tree.ResolveDirectory(cwd.TrimStart('/')))
@@ -243,7 +248,7 @@ public static class RootfsRules
             return;
         }
 
-        reader.Diagnostics.Warning(Messages.WorkingDirectoryMissing, reader.Locate(SurfaceNames.WorkingDirectory), cwd);
+        diagnostics.Warning(Messages.WorkingDirectoryMissing, settings.Process.Cwd.Origin.Location, cwd);
     }
 
     /// <summary>An absolute path as is; a bare name on the spec's PATH, the way execvp looks it up.</summary>

@@ -76,7 +76,7 @@ public sealed class PublishOutputTests : IDisposable
         request.WithItem(SurfaceNames.RootfsFile, _temp.Combine("publish", "sub", "data.txt"), ("TargetPath", "/app/hello"));
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(request, diagnostics);
-        var plan = RootfsPlan.Read(reader, SettingsReader.Read(reader));
+        var plan = SettingsReader.Read(reader).Rootfs;
         var tree = plan.Apply(_temp.Path, null);
 
         Assert.Empty(diagnostics.Items);
@@ -164,7 +164,7 @@ public sealed class PublishOutputTests : IDisposable
     private static List<Diagnostic> Check(BundleRequest request, RootfsTree tree)
     {
         var (spec, diagnostics) = Build(request);
-        RootfsRules.Check(new RequestReader(request, diagnostics), SettingsReader.Read(new RequestReader(request, new DiagnosticBag())), spec, tree);
+        RootfsRules.Check(diagnostics, SettingsReader.Read(new RequestReader(request, new DiagnosticBag())), spec, tree);
         return diagnostics.Items.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
     }
 }

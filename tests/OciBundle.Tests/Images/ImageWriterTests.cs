@@ -130,7 +130,7 @@ public sealed class ImageWriterTests : IDisposable
         spec.Process.Cwd = "/app";
         var reader = new RequestReader(new BundleRequest().WithItem(SurfaceNames.Entrypoint, "/app/run").With(SurfaceNames.TargetArchitecture, "arm64"), new DiagnosticBag());
         var settings = Settings("1.0", "latest");
-        var config = ImageConfigBuilder.Build(reader, SettingsReader.Read(reader), settings, spec, 1700000000, baseImage);
+        var config = ImageConfigBuilder.Build(SettingsReader.Read(reader), settings, spec, 1700000000, baseImage);
 
         var result = ImageWriter.Write(output, Options(output), settings, config, tree.Sorted(), baseImage, null);
 

@@ -18,6 +18,18 @@ public class ProcessDefaultsTests
         User = "app",
     };
 
+    /// <summary>The rootfs as the generator builds it: the base image's layers, then the plan.</summary>
+    private static RootfsTree RootfsWithBaseImage(BundleSettings settings, string spool)
+    {
+        var tree = new RootfsTree();
+        if (settings.BaseImage.Image is { } image)
+        {
+            OciBundle.Images.Layers.BaseImageLoader.Load(tree, image, spool, null, settings.Rootfs.BaseRootfsMaxSize);
+        }
+
+        return settings.Rootfs.Apply(tree, spool, null);
+    }
+
     private static Spec.RuntimeSpec Build(TempDirectory temp, Action<BundleRequest>? edit = null)
     {
         var layout = new TestLayout(temp.Combine("img"));
@@ -35,9 +47,8 @@ public class ProcessDefaultsTests
         Assert.DoesNotContain(bag.Items, d => d.Code.StartsWith("OCIB1", StringComparison.Ordinal) && d.Code.CompareTo("OCIB1100") >= 0 || d.Code.StartsWith("OCIB31", StringComparison.Ordinal));
 
         // The user name resolves through the image's own /etc/passwd once the layers are in the tree.
-        var plan = RootfsPlan.Read(reader, settings);
-        var tree = plan.Apply(temp.Combine("spool-" + Guid.NewGuid().ToString("N")), null);
-        AccountResolver.Resolve(reader, settings, spec, tree);
+        var tree = RootfsWithBaseImage(settings, temp.Combine("spool-" + Guid.NewGuid().ToString("N")));
+        AccountResolver.Resolve(bag, settings, spec, tree);
         return spec;
     }
 
@@ -124,7 +135,7 @@ public class ProcessDefaultsTests
         var bag = new DiagnosticBag();
         var reader = new RequestReader(request, bag);
         var (spec, _, settings) = SpecBuilder.Build(reader);
-        AccountResolver.Resolve(reader, settings, spec, RootfsPlan.Read(reader, settings).Apply(temp.Combine("spool"), null));
+        AccountResolver.Resolve(bag, settings, spec, RootfsWithBaseImage(settings, temp.Combine("spool")));
         var d = Assert.Single(bag.Items, d => d.Code == "OCIB3117");
         Assert.StartsWith("The image config's User (OciBaseImage oci:img) is 'ghost'", d.Message, StringComparison.Ordinal);
     }

@@ -23,13 +23,10 @@ public sealed partial class FolderDependencyTests(ITestOutputHelper output)
             "SpecBuilder runs PluginStep, ProcessStep and KnownNames use PluginVocabulary and PluginArgs, while Plugins "
             + "reads the request. Issue 14 items 2 and 3 (plugin settings parsed once, the steps in their own folder) remove it.",
         [("Building", "Images")] =
-            "ProcessStep takes the base image's config (Entrypoint, Cmd, Env, WorkingDir, User) as the process's defaults "
-            + "by reading it through Images, which itself reads OciBaseImage from the request. Issue 14 items 2 and 3 (a "
-            + "settings reader that hands the steps a typed image config) remove it.",
-        [("Rootfs", "Images")] =
-            "RootfsPlan, a plan of the whole rootfs and so more orchestration than rootfs code, loads the base image's layers "
-            + "and AccountResolver and RootfsRules look up the base image's origin. Issue 14 item 5 (the plan and the "
-            + "orchestrator at the library's root) removes it.",
+            "The settings stage reads the base image (ReadingBaseImage: reference, manifest and config, whose values "
+            + "ProcessSettings takes as the process's defaults), the image group (ImageSettings) and ContainerNames through "
+            + "Images, and BundleSettings holds their types, while Images reads the request; no spec step uses Images. "
+            + "Issue 14 item 5 (the request and settings in a folder of their own, with the image readers) removes it.",
     };
 
     [Fact]

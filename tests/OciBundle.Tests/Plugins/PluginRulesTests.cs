@@ -166,7 +166,7 @@ public sealed class PluginRulesTests : IDisposable
     {
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(RequestBuilder.Defaults().With(SurfaceNames.BundleFormat, "oci"), diagnostics);
-        BundleOptions.Read(reader, SettingsReader.Read(reader));
+        SettingsReader.Read(reader); // the output group is read there too
         Assert.Equal("OCIB4018", Assert.Single(diagnostics.Items).Code);
     }
 
@@ -176,18 +176,18 @@ public sealed class PluginRulesTests : IDisposable
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(PluginFixture.ProjectPlugin(), diagnostics);
         var tree = new RootfsTree();
-        PluginRootfs.Check(reader, SettingsReader.Read(reader), tree);
+        PluginRootfs.Check(diagnostics, SettingsReader.Read(reader), tree);
         Assert.Equal("OCIB4015", Assert.Single(diagnostics.Items).Code);
 
         tree.EnsureDirectory("run/docker/plugins", "test");
         var clean = new DiagnosticBag();
         var plugin = new RequestReader(PluginFixture.ProjectPlugin(), clean);
-        PluginRootfs.Check(plugin, SettingsReader.Read(plugin), tree);
+        PluginRootfs.Check(clean, SettingsReader.Read(plugin), tree);
         Assert.Empty(clean.Items);
 
         // Not a plugin: not checked.
         var other = new RequestReader(RequestBuilder.Defaults(), clean);
-        PluginRootfs.Check(other, SettingsReader.Read(other), new RootfsTree());
+        PluginRootfs.Check(clean, SettingsReader.Read(other), new RootfsTree());
         Assert.Empty(clean.Items);
     }
 

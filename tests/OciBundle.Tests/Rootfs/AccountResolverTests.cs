@@ -40,7 +40,7 @@ public sealed class AccountResolverTests : IDisposable
     {
         var diagnostics = new DiagnosticBag();
         var spec = SpecBuilder.Build(request, diagnostics);
-        AccountResolver.Resolve(new RequestReader(request, diagnostics), SettingsReader.Read(new RequestReader(request, new DiagnosticBag())), spec, tree);
+        AccountResolver.Resolve(diagnostics, SettingsReader.Read(new RequestReader(request, new DiagnosticBag())), spec, tree);
         return (spec, diagnostics.Items.Select(d => d.Code).ToList());
     }
 

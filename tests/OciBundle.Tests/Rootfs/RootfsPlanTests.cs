@@ -26,7 +26,7 @@ public sealed class RootfsPlanTests : IDisposable
     {
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(request, diagnostics);
-        var plan = RootfsPlan.Read(reader, SettingsReader.Read(reader));
+        var plan = SettingsReader.Read(reader).Rootfs;
         return (plan, diagnostics);
     }
 

@@ -43,7 +43,7 @@ public sealed class RootfsRulesTests : IDisposable
     {
         var diagnostics = new DiagnosticBag();
         var spec = SpecBuilder.Build(request, diagnostics);
-        RootfsRules.Check(new RequestReader(request, diagnostics), SettingsReader.Read(new RequestReader(request, new DiagnosticBag())), spec, _tree);
+        RootfsRules.Check(diagnostics, SettingsReader.Read(new RequestReader(request, new DiagnosticBag())), spec, _tree);
         return diagnostics.Items.Select(d => d.Code).ToList();
     }
 

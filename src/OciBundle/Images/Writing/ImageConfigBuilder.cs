@@ -16,11 +16,11 @@ public static class ImageConfigBuilder
     /// <summary>The prefix the generated labels share.</summary>
     public const string LabelPrefix = "org.opencontainers.image.";
 
-    public static ImageConfig Build(RequestReader reader, BundleSettings bundle, ImageSettings settings, RuntimeSpec spec, long sourceDateEpoch, BaseImage? baseImage)
+    public static ImageConfig Build(BundleSettings bundle, ImageSettings settings, RuntimeSpec spec, long sourceDateEpoch, BaseImage? baseImage)
     {
         var process = spec.Process;
         var args = process.Args;
-        var entrypointLength = Math.Min(EntrypointLength(reader, bundle.Publish, baseImage), args.Count);
+        var entrypointLength = Math.Min(bundle.Process.ImageEntrypointLength, args.Count);
         var architecture = bundle.Architecture.Value;
         return new ImageConfig
         {
@@ -31,28 +31,11 @@ public static class ImageConfigBuilder
             Entrypoint = args.Take(entrypointLength).ToList(),
             Cmd = args.Skip(entrypointLength).ToList(),
             WorkingDir = process.Cwd,
-            User = User(reader, spec, baseImage),
+            User = User(bundle.Process.UserText, spec, baseImage),
             Labels = Labels(settings, sourceDateEpoch, baseImage),
             StopSignal = baseImage?.Config.StopSignal,
             ExposedPorts = settings.ExposedPorts.Union(baseImage?.Config.ExposedPorts ?? [], StringComparer.Ordinal).Order(PortOrder.Instance).ToList(),
         };
-    }
-
-    /// <summary>How many of process.args are the entrypoint: the project's OciEntrypoint items, else the .NET app's default, else the base image's Entrypoint.</summary>
-    public static int EntrypointLength(RequestReader reader, PublishOutput publish, BaseImage? baseImage)
-    {
-        var given = reader.Items(SurfaceNames.Entrypoint).Count;
-        if (given > 0)
-        {
-            return given;
-        }
-
-        if (publish.IsIncluded)
-        {
-            return publish.DefaultEntrypoint.Count;
-        }
-
-        return baseImage?.Config.Entrypoint.Count ?? 0;
     }
 
     /// <summary>RFC 3339 in UTC, to the second, as the image spec's "created" and the created label want it.</summary>
@@ -103,9 +86,9 @@ public static class ImageConfigBuilder
     }
 
     /// <summary>The user as the project wrote it (a name stays a name: the image's /etc/passwd resolves it, as for the bundle); else the base image's.</summary>
-    private static string? User(RequestReader reader, RuntimeSpec spec, BaseImage? baseImage)
+    private static string? User(string? written, RuntimeSpec spec, BaseImage? baseImage)
     {
-        if (reader.String(SurfaceNames.User) is { } text)
+        if (written is { } text)
         {
             return text;
         }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
 using OciBundle.Rootfs;

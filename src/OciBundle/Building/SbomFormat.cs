@@ -1,7 +1,6 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 
-namespace OciBundle.Output;
+namespace OciBundle.Building;
 
 /// <summary>OciSbom: which bill of materials the bundle carries.</summary>
 public enum SbomFormat

@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Plugins;
 
-namespace OciBundle.Output;
+namespace OciBundle.Building;
 
 public enum RootfsFormat
 {
@@ -41,15 +40,15 @@ public sealed record BundleOptions(
         _ => "rootfs",
     };
 
-    public static BundleOptions? Read(RequestReader reader, BundleSettings settings)
+    /// <summary>The output group, read by the settings stage; null without OciBundleOutputPath (the generator reports OCIB5004) and then nothing else of it is read.</summary>
+    public static BundleOptions? Read(RequestReader reader, BundleFormat? formats)
     {
         var diagnostics = reader.Diagnostics;
         var request = reader.Request;
         var output = reader.String(SurfaceNames.BundleOutputPath);
         if (output is null)
         {
-            diagnostics.Error(Messages.OutputPathMissing, reader.Locate(SurfaceNames.BundleOutputPath));
-            return null;
+            return null; // OCIB5004 is the generator's: a spec alone needs no output folder
         }
 
         var outputDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output, request.ProjectDirectory));
@@ -108,7 +107,7 @@ public sealed record BundleOptions(
         }
 
         var stamp = request.Get(StampFileProperty) is { } s ? Path.GetFullPath(s, request.ProjectDirectory) : null;
-        var bundleFormat = settings.Formats.Value ?? BundleFormat.Runc;
+        var bundleFormat = formats ?? BundleFormat.Runc;
         var sbom = SbomFormats.Read(reader);
         return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat, sbom);
     }
