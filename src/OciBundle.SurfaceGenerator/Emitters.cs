@@ -31,7 +31,7 @@ internal static class Emitters
         code.Append("    public static readonly IReadOnlyList<SurfaceRow> Rows =\n    [\n");
         foreach (var r in table.Rows)
         {
-            code.Append($"        new({SurfaceTable.Literal(r.Name)}, {Bool(r.IsItems)}, {SurfaceTable.Literal(r.Group.Name)}, {Bool(r.Group.IsPublic)}, {Bool(r.IsTaskParameter)}, {Bool(r.Required)}, {Bool(r.Known)}, {SurfaceTable.Literal(r.Default)}, {SurfaceTable.Literal(r.Passed)}, {SurfaceTable.Literal(r.Key)}),\n");
+            code.Append($"        new({SurfaceTable.Literal(r.Name)}, IsItems: {Bool(r.IsItems)}, Group: {SurfaceTable.Literal(r.Group.Name)}, IsPublic: {Bool(r.Group.IsPublic)}, IsTaskParameter: {Bool(r.IsTaskParameter)}, Required: {Bool(r.Required)}, Known: {Bool(r.Known)}, Default: {SurfaceTable.Literal(r.Default)}, Passed: {SurfaceTable.Literal(r.Passed)}, Key: {SurfaceTable.Literal(r.Key)}),\n");
         }
 
         code.Append("    ];\n}\n");
