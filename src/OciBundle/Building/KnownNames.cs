@@ -1,29 +1,17 @@
-using System.Reflection;
-
 namespace OciBundle.Building;
 
 /// <summary>
 /// Every name a project may write for this SDK, for the typo check (OCIB1093, OCIB1094): the
-/// public names of <see cref="SurfaceNames"/>, the switches and outputs of the props and targets,
-/// and the metadata each item is read with. A step that reads new metadata adds it here.
+/// public rows of <see cref="SurfaceTable"/> (the task's inputs, the props' switches, the
+/// target's outputs, and the internal names marked known), and the metadata each item is read
+/// with. A step that reads new metadata adds it here.
 /// </summary>
 public static class KnownNames
 {
-    /// <summary>Names the SDK's props and targets define besides the task's inputs: switches and outputs.</summary>
-    private static readonly string[] OtherNames =
-    [
-        "OciEnableDefaultItems", "OciEnableDefaultCapabilityItems", "OciEnableDefaultMaskedPathItems",
-        "OciEnableDefaultMountItems", "OciEnableDefaultNamespaceItems", "OciEnableDefaultReadonlyPathItems",
-        "OciEnableDefaultRlimitItems", "OciBundleOutput", "OciBundleDirectory",
-        Plugins.PluginArgs.NameProperty, Plugins.PluginArgs.DescriptionProperty, Plugins.PluginArgs.SettableProperty,
-    ];
-
-    /// <summary>Every property and item name a project may write (any case, as MSBuild reads them).</summary>
-    public static readonly IReadOnlySet<string> All = typeof(SurfaceNames)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-        .Select(f => (string)f.GetRawConstantValue()!)
-        .Concat(OtherNames)
+    /// <summary>Every property and item name a project may write (any case, as MSBuild reads them), in the table's order.</summary>
+    public static readonly IReadOnlySet<string> All = SurfaceTable.Rows
+        .Where(r => r.IsKnownToProjects)
+        .Select(r => r.Name)
         .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static readonly string[] PluginSettable = ["Name", "Settable", "Description"];

@@ -12,11 +12,11 @@ namespace OciBundle.Building;
 public sealed class PublishOutput
 {
     /// <summary>The targets' item of published files (@(ResolvedFileToPublish) after publish, with RelativePath); internal, so not in SurfaceNames.</summary>
-    public const string FileItemType = "_OciPublishFile";
+    public const string FileItemType = PlumbingNames.PublishFile;
 
     /// <summary>MSBuild's own AssemblyName and TargetFileName, passed to the task to find the apphost and the app's dll.</summary>
-    public const string AssemblyNameProperty = "AssemblyName";
-    public const string TargetFileNameProperty = "TargetFileName";
+    public const string AssemblyNameProperty = PlumbingNames.AssemblyName;
+    public const string TargetFileNameProperty = PlumbingNames.TargetFileName;
 
     public const string DefaultAppDirectory = "/app";
 

@@ -88,7 +88,7 @@ public sealed record TargetArchitecture(string Name, IReadOnlyList<string> Secco
     }
 
     /// <summary>MSBuild's RuntimeIdentifier, passed to the task; not one of our own names, so not in SurfaceNames.</summary>
-    public const string RuntimeIdentifierProperty = "RuntimeIdentifier";
+    public const string RuntimeIdentifierProperty = PlumbingNames.RuntimeIdentifier;
 
     public static string AcceptedNames => string.Join(", ", All.Select(a => a.Name));
 

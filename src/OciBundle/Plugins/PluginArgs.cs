@@ -12,11 +12,11 @@ namespace OciBundle.Plugins;
 public static class PluginArgs
 {
     /// <summary>Internal properties: the plugin config file's args.name, args.description and args.settable.</summary>
-    public const string NameProperty = "OciPluginArgsName";
+    public const string NameProperty = PlumbingNames.PluginArgsName;
 
-    public const string DescriptionProperty = "OciPluginArgsDescription";
+    public const string DescriptionProperty = PlumbingNames.PluginArgsDescription;
 
-    public const string SettableProperty = "OciPluginArgsSettable";
+    public const string SettableProperty = PlumbingNames.PluginArgsSettable;
 
     /// <summary>
     /// The args setting as one item (Include: the first value, or empty; metadata: Name, Description,

@@ -12,7 +12,7 @@ public static class PluginVocabulary
     public const string ProtocolSchemeHttpV1 = "moby.plugins.http/v1";
 
     /// <summary>Internal property: a network.type other than host (bridge, none) read from a plugin config.</summary>
-    public const string NetworkTypeProperty = "OciPluginNetworkType";
+    public const string NetworkTypeProperty = PlumbingNames.PluginNetworkType;
 
     /// <summary>The interface capabilities Docker dispatches on (docker.CAPABILITY/VERSION).</summary>
     public static readonly IReadOnlyList<string> InterfaceCapabilities =

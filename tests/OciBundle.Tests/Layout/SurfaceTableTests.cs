@@ -1,264 +1,266 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 using OciBundle.Building;
+using OciBundle.Output;
+using OciBundle.Tasks;
 using OciBundle.Tests.Diagnostics;
 using OciBundle.Tests.Support;
 
 namespace OciBundle.Tests.Layout;
 
 /// <summary>
-/// Issue 14 item 1: the names of the MSBuild surface are written in several lists: the task call
-/// in build/OciBundle.Sdk.targets, the task's parameters (GenerateOciBundle.cs, read from its
-/// source: this project does not load MSBuild), RequestFactory, SurfaceNames, KnownNames, the
-/// props' default items and the targets' defaults, and docs/properties.md. Until they are one
-/// table, this test proves they agree, name by name and kind by kind (property or items), and
-/// lists every disagreement at once. A name another change adds must be added to all of them.
+/// Issue 14 item 1: the MSBuild surface is one table, src/OciBundle/Building/SurfaceTable.txt.
+/// The build generates from it SurfaceNames, ForeignNames, PlumbingNames and SurfaceTable.Rows,
+/// and the task's parameters and their copy into the request; these tests prove that the
+/// generated task takes exactly the table's names and copies each under its key, and that what
+/// is written by hand agrees with the table, name by name: the task call in
+/// build/OciBundle.Sdk.targets, the defaults of the props and targets, the typo lists and
+/// docs/properties.md. Each test lists every disagreement at once.
 /// </summary>
 public sealed partial class SurfaceTableTests
 {
-    /// <summary>
-    /// Task parameters that are no public name: MSBuild's own values and the targets' plumbing
-    /// (issue 14 calls them "plumbing disguised as properties"; the one table removes them).
-    /// </summary>
-    private static readonly HashSet<string> Plumbing = new(StringComparer.Ordinal)
-    {
-        "RuntimeIdentifier", "AssemblyName", "TargetFileName", "OciPublishFile", "ProjectFullPath", "StampFile", "ProjectFiles",
-    };
+    private static IEnumerable<SurfaceRow> TaskRows => SurfaceTable.Rows.Where(r => r.IsTaskParameter);
 
-    /// <summary>
-    /// Where the code groups a name differently from docs/properties.md (the docs' section is the
-    /// reader's; the code's comments are the one table's to settle). Listed so the test shows them
-    /// and fails when a new one appears or one is settled.
-    /// </summary>
-    private static readonly Dictionary<string, string> KnownGroupDisagreements = new(StringComparer.Ordinal)
-    {
-    };
+    /// <summary>The public names a project writes and the task reads (not the switches and outputs).</summary>
+    private static IEnumerable<SurfaceRow> SettingRows => TaskRows.Where(r => r.IsPublic);
 
     [GeneratedRegex(@"^\s*(?<name>\w+)=""(?<value>[^""]*)""", RegexOptions.Multiline)]
     private static partial Regex Attribute();
 
-    [GeneratedRegex(@"^\s*(?:\[(?<attribute>\w+)\]\s*)?public (?<type>string\??|ITaskItem\[\]) (?<name>\w+) \{ get; (?<private>private )?set; \}", RegexOptions.Multiline)]
-    private static partial Regex TaskParameter();
-
-    [GeneratedRegex(@"^\s*// (?<group>.+)$", RegexOptions.Multiline)]
-    private static partial Regex GroupComment();
-
     [GeneratedRegex(@"^(?<level>##|###) (?<title>.+)$", RegexOptions.Multiline)]
     private static partial Regex Heading();
 
-    // "@(ContainerPort);@(OciPort)": the .NET SDK's items first, so ours win by name.
-    [GeneratedRegex(@"^\$\((?<name>\w+)\)$|^(?:@\(Container\w+\);)?@\((?<items>\w+)\)$")]
-    private static partial Regex Reference();
+    [GeneratedRegex(@"^\s*'\$\((?<name>\w+)\)'\s*==\s*''")]
+    private static partial Regex UnsetCondition();
 
     private static string Source(params string[] parts) => File.ReadAllText(CatalogueDocumentationTests.RepositoryFile(parts));
 
-    /// <summary>The task call's attributes: name → (kind, the name it passes).</summary>
-    private static Dictionary<string, (bool Items, string Passed)> TaskCall()
+    private static void NoProblems(List<string> problems, string what) =>
+        Assert.True(problems.Count == 0, what + ":\n" + string.Join("\n", problems));
+
+    /// <summary>The task call's attributes in the targets: name → the value passed.</summary>
+    private static Dictionary<string, string> TaskCall()
     {
         var targets = Source("src", "OciBundle.Sdk", "build", "OciBundle.Sdk.targets");
         var start = targets.IndexOf("<GenerateOciBundle\n", StringComparison.Ordinal);
         var call = targets[start..targets.IndexOf('>', start)];
-        var result = new Dictionary<string, (bool, string)>(StringComparer.Ordinal);
-        foreach (Match a in Attribute().Matches(call))
-        {
-            var reference = Reference().Match(a.Groups["value"].Value);
-            if (a.Groups["name"].Value != "Condition")
-            {
-                result[a.Groups["name"].Value] = reference.Success
-                    ? (reference.Groups["items"].Success, reference.Groups["items"].Success ? reference.Groups["items"].Value : reference.Groups["name"].Value)
-                    : (false, a.Groups["value"].Value);
-            }
-        }
-
-        return result;
+        return Attribute().Matches(call)
+            .Where(a => a.Groups["name"].Value != "Condition")
+            .ToDictionary(a => a.Groups["name"].Value, a => a.Groups["value"].Value, StringComparer.Ordinal);
     }
 
-    /// <summary>The task's input parameters: name → (kind, the "// Group" comment above it).</summary>
-    private static Dictionary<string, (bool Items, string Group)> TaskParameters()
-    {
-        var code = Source("src", "OciBundle.Tasks", "GenerateOciBundle.cs");
-        var groups = GroupComment().Matches(code).Select(m => (m.Index, m.Groups["group"].Value.Trim())).ToList();
-        return TaskParameter().Matches(code)
-            .Where(m => m.Groups["attribute"].Value != "Output" && !m.Groups["private"].Success)
-            .ToDictionary(
-                m => m.Groups["name"].Value,
-                m => (m.Groups["type"].Value == "ITaskItem[]", groups.LastOrDefault(g => g.Index < m.Index).Item2 ?? ""),
-                StringComparer.Ordinal);
-    }
-
-    /// <summary>SurfaceNames' constants: name → the "// Group" comment above it.</summary>
-    private static Dictionary<string, string> SurfaceNameGroups()
-    {
-        var code = Source("src", "OciBundle", "Building", "SurfaceNames.cs");
-        var groups = GroupComment().Matches(code).Select(m => (m.Index, m.Groups["group"].Value.Trim())).ToList();
-        var declared = typeof(SurfaceNames).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (string)f.GetRawConstantValue()!)
-            .ToList();
-        return declared.ToDictionary(
-            n => n,
-            n => groups.LastOrDefault(g => g.Index < code.IndexOf($"\"{n}\"", StringComparison.Ordinal)).Item2 ?? "",
-            StringComparer.Ordinal);
-    }
-
-    /// <summary>ForeignNames' constants: the names of others that the SDK reads.</summary>
-    private static HashSet<string> ForeignNameList() =>
-        typeof(ForeignNames).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (string)f.GetRawConstantValue()!)
-            .ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>docs/properties.md's "### OciX" headings: name → the "## Section" it is in.</summary>
-    private static Dictionary<string, string> DocumentedNames()
+    /// <summary>docs/properties.md's "### OciX" headings: name → (the "## Section" it is in, the section's text).</summary>
+    private static Dictionary<string, (string Section, string Text)> DocumentedNames()
     {
         var doc = Source("docs", "properties.md");
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var headings = Heading().Matches(doc).ToList();
+        var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         var section = "";
-        foreach (Match h in Heading().Matches(doc))
+        for (var i = 0; i < headings.Count; i++)
         {
-            if (h.Groups["level"].Value == "##")
+            var title = headings[i].Groups["title"].Value.Trim();
+            if (headings[i].Groups["level"].Value == "##")
             {
-                section = h.Groups["title"].Value.Trim();
+                section = title;
             }
-            else if (h.Groups["title"].Value.Trim() is var title && title.StartsWith("Oci", StringComparison.Ordinal) && !title.Contains(' '))
+            else if (title.StartsWith("Oci", StringComparison.Ordinal) && !title.Contains(' '))
             {
-                result[title] = section;
+                var end = i + 1 < headings.Count ? headings[i + 1].Index : doc.Length;
+                result[title] = (section, doc[headings[i].Index..end]);
             }
         }
 
         return result;
     }
 
-    /// <summary>One word for a group, as each list spells it: "Isolation and mounts" and "Isolation" are one group.</summary>
-    private static string Group(string written) => written switch
+    [Fact]
+    public void The_table_names_each_name_once_with_a_declared_group()
     {
-        _ when written.StartsWith("Isolation", StringComparison.Ordinal) => "Isolation",
-        _ when written.StartsWith("Root filesystem", StringComparison.Ordinal) => "Rootfs",
-        _ when written.StartsWith("Plugin", StringComparison.Ordinal) || written.StartsWith("Docker plugin", StringComparison.Ordinal) => "Plugins",
-        _ => written,
-    };
+        var problems = new List<string>();
+        problems.AddRange(SurfaceTable.Rows.GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => $"{g.Key}: twice"));
+        problems.AddRange(SurfaceTable.Rows.Where(r => SurfaceTable.Groups.All(g => g.Name != r.Group)).Select(r => $"{r.Name}: group {r.Group} is declared by no group line"));
+        problems.AddRange(SurfaceTable.Rows.Where(r => r.IsPublic != r.Name.StartsWith("Oci", StringComparison.Ordinal) && r.Group != "Plumbing" && r.Group != "Internal")
+            .Select(r => $"{r.Name}: public names start with Oci, and names of others do not"));
+        NoProblems(problems, "the table");
+    }
 
     [Fact]
-    public void Every_public_name_is_in_the_task_call_the_task_SurfaceNames_and_the_docs_with_one_kind()
+    public void The_generated_task_exposes_exactly_the_table_s_parameters()
     {
-        var call = TaskCall();
-        var parameters = TaskParameters();
-        var surface = SurfaceNameGroups();
-        var documented = DocumentedNames();
-        var factory = Source("src", "OciBundle.Tasks", "RequestFactory.cs");
+        var properties = typeof(GenerateOciBundle).GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttribute<OutputAttribute>() is null)
+            .ToDictionary(p => p.Name, StringComparer.Ordinal);
         var problems = new List<string>();
-
-        var foreign = ForeignNameList();
-        var docs = string.Concat(Directory.GetFiles(CatalogueDocumentationTests.RepositoryFile("docs"), "*.md").Select(File.ReadAllText));
-        var everyName = call.Keys.Concat(parameters.Keys).Concat(surface.Keys).Concat(documented.Keys).Concat(foreign)
-            .Where(n => !Plumbing.Contains(n)).Distinct().Order(StringComparer.Ordinal);
-        foreach (var name in everyName)
+        foreach (var row in TaskRows)
         {
-            // MSBuild's, NuGet's and the .NET SDK's names: in ForeignNames, passed to the task (the
-            // targets may pass a value derived from them) and explained somewhere in docs/, but no
-            // typo table or properties.md heading of ours.
-            if (!name.StartsWith("Oci", StringComparison.Ordinal))
+            if (!properties.Remove(row.Name, out var property))
             {
-                if (!foreign.Contains(name))
-                {
-                    problems.Add($"{name}: not an Oci name and not in ForeignNames.cs");
-                }
-
-                if (!call.ContainsKey(name) || !parameters.ContainsKey(name) || !factory.Contains($"task.{name}", StringComparison.Ordinal))
-                {
-                    problems.Add($"{name}: in ForeignNames but not passed by the task call, taken by the task and read by RequestFactory");
-                }
-
-                if (!docs.Contains($"`{name}`", StringComparison.Ordinal) && !docs.Contains($"$({name})", StringComparison.Ordinal))
-                {
-                    problems.Add($"{name}: named in no page of docs/");
-                }
-
+                problems.Add($"{row.Name}: no parameter of the task");
                 continue;
             }
 
-            void Missing(bool present, string where)
+            var expected = row.IsItems ? typeof(ITaskItem[]) : typeof(string);
+            if (property.PropertyType != expected)
             {
-                if (!present)
-                {
-                    problems.Add($"{name}: not in {where}");
-                }
+                problems.Add($"{row.Name}: the task takes {property.PropertyType.Name}, the table says {(row.IsItems ? "items" : "property")}");
             }
 
-            Missing(call.ContainsKey(name), "the GenerateOciBundle task call (build/OciBundle.Sdk.targets)");
-            Missing(parameters.ContainsKey(name), "GenerateOciBundle.cs's parameters");
-            Missing(surface.ContainsKey(name), "SurfaceNames.cs");
-            Missing(documented.ContainsKey(name), "docs/properties.md (a ### heading)");
-            Missing(KnownNames.All.Contains(name), "KnownNames.All (typo warnings)");
-            Missing(factory.Contains($"task.{name}", StringComparison.Ordinal), "RequestFactory.cs (task." + name + ")");
-            if (call.TryGetValue(name, out var passed) && passed.Passed != name)
+            if ((property.GetCustomAttribute<RequiredAttribute>() is not null) != row.Required)
             {
-                problems.Add($"{name}: the task call passes {(passed.Items ? "@" : "$")}({passed.Passed}), not its own name");
-            }
-
-            if (call.TryGetValue(name, out var c) && parameters.TryGetValue(name, out var p) && c.Items != p.Items)
-            {
-                problems.Add($"{name}: the task call passes {(c.Items ? "items" : "a property")}, the task takes {(p.Items ? "items" : "a property")}");
-            }
-
-            if (parameters.TryGetValue(name, out var parameter) && parameter.Items != KnownNames.ItemMetadata.ContainsKey(name))
-            {
-                problems.Add($"{name}: {(parameter.Items ? "items without" : "a property with")} an entry in KnownNames.ItemMetadata");
+                problems.Add($"{row.Name}: [Required] on the task is {!row.Required}, in the table {row.Required}");
             }
         }
 
-        foreach (var name in Plumbing)
-        {
-            if (!call.ContainsKey(name) && !parameters.ContainsKey(name))
-            {
-                problems.Add($"{name}: listed as plumbing here but no longer passed: delete it from Plumbing");
-            }
-        }
-
-        Assert.True(problems.Count == 0, "the surface's lists disagree:\n" + string.Join("\n", problems));
+        problems.AddRange(properties.Keys.Select(n => $"{n}: a task parameter that is no row of the table"));
+        Assert.NotEmpty(TaskRows);
+        NoProblems(problems, "the task's parameters and the table disagree");
     }
 
     [Fact]
-    public void The_names_the_package_defaults_and_switches_are_known_and_documented()
+    public void RequestFactory_copies_every_parameter_under_its_key_and_nothing_else()
     {
-        var props = XDocument.Load(PackageDefaults.PropsFile);
-        var switches = Regex.Matches(props.ToString(), @"\$\((?<name>OciEnableDefault\w*)\)").Select(m => m.Groups["name"].Value).Distinct().ToList();
-        var itemTypes = PackageDefaults.Items.Select(i => i.ItemType).Distinct().ToList();
-        var targets = XDocument.Load(PackageDefaults.TargetsFile);
-        var defaulted = targets.Root!.Elements("PropertyGroup").Elements().Select(e => e.Name.LocalName)
-            .Where(n => n.StartsWith("Oci", StringComparison.Ordinal)).Distinct().ToList();
-        var doc = Source("docs", "properties.md");
-        var surface = SurfaceNameGroups();
+        var task = new GenerateOciBundle { ProjectFullPath = Path.Combine(Path.GetTempPath(), "surface", "p.proj") };
+        foreach (var row in TaskRows.Where(r => r.Name is not nameof(GenerateOciBundle.ProjectFullPath)))
+        {
+            var property = typeof(GenerateOciBundle).GetProperty(row.Name)!;
+            property.SetValue(task, row.IsItems ? new ITaskItem[] { new TaskItem("item-" + row.Name) } : "value-" + row.Name);
+        }
+
+        var request = RequestFactory.Create(task);
         var problems = new List<string>();
-        problems.AddRange(switches.Where(s => !KnownNames.All.Contains(s)).Select(s => $"{s}: a props switch missing from KnownNames (typo warnings)"));
-        problems.AddRange(switches.Where(s => !doc.Contains($"`{s}`", StringComparison.Ordinal)).Select(s => $"{s}: a props switch docs/properties.md does not name"));
-        problems.AddRange(itemTypes.Where(t => !surface.ContainsKey(t)).Select(t => $"{t}: a default item type that is not in SurfaceNames"));
-        problems.AddRange(defaulted.Where(n => !surface.ContainsKey(n) && !KnownNames.All.Contains(n)).Select(n => $"{n}: defaulted in the targets but no known name"));
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
-    }
-
-    [Fact]
-    public void The_groups_agree_but_for_the_listed_disagreements()
-    {
-        var parameters = TaskParameters();
-        var surface = SurfaceNameGroups();
-        var documented = DocumentedNames();
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, surfaceGroup) in surface)
+        foreach (var row in TaskRows.Where(r => r.Key is not null))
         {
-            var taskGroup = parameters.TryGetValue(name, out var p) ? Group(p.Group) : "";
-            var docGroup = documented.TryGetValue(name, out var d) ? Group(d) : "";
-            if (Group(surfaceGroup) != taskGroup || Group(surfaceGroup) != docGroup)
+            if (row.IsItems && request.GetItems(row.Key!).Select(i => i.ItemSpec).SingleOrDefault() != "item-" + row.Name)
             {
-                found[name] = $"SurfaceNames: {Group(surfaceGroup)}, task: {taskGroup}, docs: {docGroup}";
+                problems.Add($"{row.Name}: not copied to the request's items {row.Key}");
+            }
+            else if (!row.IsItems && request.Get(row.Key!) != "value-" + row.Name)
+            {
+                problems.Add($"{row.Name}: not copied to the request's property {row.Key}");
             }
         }
 
-        var unexpected = found.Keys.Where(n => !KnownGroupDisagreements.ContainsKey(n)).Select(n => $"{n}: {found[n]}").ToList();
-        var settled = KnownGroupDisagreements.Keys.Where(n => !found.ContainsKey(n)).ToList();
-        Assert.True(unexpected.Count == 0, "names grouped differently (put the name in the same group everywhere):\n" + string.Join("\n", unexpected));
-        Assert.True(settled.Count == 0, "settled, delete from KnownGroupDisagreements: " + string.Join(", ", settled));
+        var keys = TaskRows.Where(r => r.Key is not null).Select(r => r.Key!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        problems.AddRange(request.Properties.Select(p => p.Key).Concat(request.Items.Select(i => i.Key)).Where(k => !keys.Contains(k)).Select(k => $"{k}: in the request but the key of no row"));
+        Assert.Equal(Path.GetDirectoryName(task.ProjectFullPath), request.ProjectDirectory);
+        NoProblems(problems, "RequestFactory and the table disagree");
+    }
+
+    [Fact]
+    public void The_targets_task_call_passes_each_parameter_as_the_table_says()
+    {
+        var call = TaskCall();
+        var problems = new List<string>();
+        foreach (var row in TaskRows)
+        {
+            if (!call.Remove(row.Name, out var passed))
+            {
+                problems.Add($"{row.Name}: not in the GenerateOciBundle task call (build/OciBundle.Sdk.targets): add {row.Name}=\"{row.PassedExpression}\"");
+            }
+            else if (passed != row.PassedExpression)
+            {
+                problems.Add($"{row.Name}: the task call passes \"{passed}\", the table says \"{row.PassedExpression}\" (passed= in SurfaceTable.txt)");
+            }
+        }
+
+        problems.AddRange(call.Keys.Select(n => $"{n}: passed by the task call but no task row of the table"));
+        NoProblems(problems, "the task call and the table disagree");
+    }
+
+    [Fact]
+    public void The_props_and_targets_defaults_are_the_table_s()
+    {
+        // The targets' <X Condition="'$(X)' == ''…">…</X> lines, and any other assignment of an Oci name.
+        var assigned = new HashSet<string>(StringComparer.Ordinal);
+        var defaulted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in XDocument.Load(PackageDefaults.TargetsFile).Root!.Elements("PropertyGroup").Elements())
+        {
+            var name = property.Name.LocalName;
+            assigned.Add(name);
+            if (UnsetCondition().Match((string?)property.Attribute("Condition") ?? "") is { Success: true } m && m.Groups["name"].Value == name)
+            {
+                defaulted.Add(name);
+            }
+        }
+
+        var defaultItems = PackageDefaults.Items.Select(i => i.ItemType).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var row in SettingRows)
+        {
+            var expected = row.IsItems
+                ? defaultItems.Contains(row.Name) ? "props" : null
+                : PackageDefaults.Properties.TryGetValue(row.Name, out var literal) ? literal
+                : defaulted.Contains(row.Name) ? "(computed)" : null;
+            if (row.Default != expected)
+            {
+                problems.Add($"{row.Name}: the {(row.IsItems ? "props" : "targets")} give {expected ?? "no default"}, the table {row.Default ?? "none"}");
+            }
+        }
+
+        var rows = SurfaceTable.Rows.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(assigned.Where(n => n.StartsWith("Oci", StringComparison.Ordinal) && !rows.Contains(n)).Select(n => $"{n}: set by the targets but no row of the table"));
+        problems.AddRange(defaultItems.Where(t => !rows.Contains(t)).Select(t => $"{t}: a default item type of the props but no row of the table"));
+
+        var switches = Regex.Matches(XDocument.Load(PackageDefaults.PropsFile).ToString(), @"\$\((?<name>OciEnableDefault\w*)\)").Select(m => m.Groups["name"].Value).ToHashSet(StringComparer.Ordinal);
+        var switchRows = SurfaceTable.Rows.Where(r => r.Group == "Switches").Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(switches.Except(switchRows).Select(s => $"{s}: a switch of the props but no Switches row"));
+        problems.AddRange(switchRows.Except(switches).Select(s => $"{s}: a Switches row the props do not read"));
+        NoProblems(problems, "the package's defaults and the table disagree");
+    }
+
+    [Fact]
+    public void Docs_properties_md_has_each_public_name_in_its_group_s_section_with_its_default()
+    {
+        var documented = DocumentedNames();
+        var doc = Source("docs", "properties.md");
+        var problems = new List<string>();
+        foreach (var row in SettingRows)
+        {
+            var title = SurfaceTable.Groups.Single(g => g.Name == row.Group).Title;
+            if (!documented.Remove(row.Name, out var section))
+            {
+                problems.Add($"{row.Name}: no \"### {row.Name}\" in docs/properties.md (section \"## {title}\")");
+                continue;
+            }
+
+            if (section.Section != title)
+            {
+                problems.Add($"{row.Name}: documented under \"## {section.Section}\", its group is {row.Group} (\"## {title}\")");
+            }
+
+            // A literal default is written in the section, in one paragraph or list entry with the word default.
+            if (row.Default is { } value && value is not ("props" or "(computed)")
+                && !section.Text.Split(["\n\n", "\n- "], StringSplitOptions.None).Any(p => p.Contains('`' + value + '`', StringComparison.Ordinal) && p.Contains("default", StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add($"{row.Name}: its section does not give the default `{value}`");
+            }
+        }
+
+        problems.AddRange(documented.Keys.Select(n => $"{n}: a docs/properties.md heading but no public row of the table"));
+        problems.AddRange(SurfaceTable.Rows.Where(r => r.Group == "Switches" && !doc.Contains($"`{r.Name}`", StringComparison.Ordinal))
+            .Select(r => $"{r.Name}: docs/properties.md does not name it"));
+        var outputs = Source("docs", "outputs.md");
+        var targets = Source("src", "OciBundle.Sdk", "build", "OciBundle.Sdk.targets");
+        foreach (var row in SurfaceTable.Rows.Where(r => r.Group == "Outputs"))
+        {
+            if (!outputs.Contains($"`{(row.IsItems ? "@" : "$")}({row.Name})`", StringComparison.Ordinal))
+            {
+                problems.Add($"{row.Name}: docs/outputs.md does not name it as {(row.IsItems ? "@" : "$")}({row.Name})");
+            }
+
+            if (!targets.Contains($"{(row.IsItems ? "ItemName" : "PropertyName")}=\"{row.Name}\"", StringComparison.Ordinal))
+            {
+                problems.Add($"{row.Name}: the GenerateOciBundle target does not return it as {(row.IsItems ? "items" : "a property")}");
+            }
+        }
+
+        var docs = string.Concat(Directory.GetFiles(CatalogueDocumentationTests.RepositoryFile("docs"), "*.md").Select(File.ReadAllText));
+        problems.AddRange(SurfaceTable.Rows.Where(r => r.Group == "Foreign" && !docs.Contains($"`{r.Name}`", StringComparison.Ordinal) && !docs.Contains($"$({r.Name})", StringComparison.Ordinal))
+            .Select(r => $"{r.Name}: a foreign name no page of docs/ explains"));
+        NoProblems(problems, "docs/properties.md and the table disagree");
     }
 
     [Fact]
@@ -269,5 +271,50 @@ public sealed partial class SurfaceTableTests
         var listed = Regex.Matches(contents, @"`(Oci\w+)`").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
         var missing = DocumentedNames().Keys.Where(n => !listed.Contains(n)).ToList();
         Assert.True(missing.Count == 0, "docs/properties.md's contents leave out: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Only_public_names_and_the_marked_internal_ones_are_known_to_the_typo_check()
+    {
+        var problems = new List<string>();
+        foreach (var row in SurfaceTable.Rows)
+        {
+            if (KnownNames.All.Contains(row.Name) != (row.IsPublic || row.Known))
+            {
+                problems.Add($"{row.Name} ({row.Group}): known to the typo check is {KnownNames.All.Contains(row.Name)}");
+            }
+        }
+
+        // Plumbing is no setting: a project that writes one of these names is told it is unknown.
+        Assert.DoesNotContain(PlumbingNames.StampFile, KnownNames.All);
+        Assert.DoesNotContain(PlumbingNames.PublishFile, KnownNames.All);
+        Assert.DoesNotContain(PlumbingNames.PluginNetworkType, KnownNames.All);
+
+        // Each public item type has its metadata list, and no other name has one.
+        var items = SettingRows.Where(r => r.IsItems).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        problems.AddRange(items.Where(t => !KnownNames.ItemMetadata.ContainsKey(t)).Select(t => $"{t}: items without an entry in KnownNames.ItemMetadata"));
+        problems.AddRange(KnownNames.ItemMetadata.Keys.Where(t => !items.Contains(t)).Select(t => $"{t}: in KnownNames.ItemMetadata but no public items row"));
+        NoProblems(problems, "the typo lists and the table disagree");
+    }
+
+    [Fact]
+    public void The_plumbing_constants_elsewhere_are_the_table_s_keys()
+    {
+        Assert.Equal(PlumbingNames.StampFile, BundleOptions.StampFileProperty);
+        Assert.Equal("OciBundleStampFile", PlumbingNames.StampFile);
+        Assert.Equal("_OciPublishFile", PlumbingNames.PublishFile);
+        Assert.Equal(PlumbingNames.PublishFile, PublishOutput.FileItemType);
+        Assert.Equal(PlumbingNames.RuntimeIdentifier, TargetArchitecture.RuntimeIdentifierProperty);
+    }
+
+    [Fact]
+    public void SurfaceNames_keeps_its_identifiers()
+    {
+        // Code elsewhere reads SurfaceNames.MemoryLimit and the like: the generated constant is the name without Oci.
+        Assert.Equal("OciMemoryLimit", SurfaceNames.MemoryLimit);
+        Assert.Equal("OciBlockIOWeight", SurfaceNames.BlockIOWeight);
+        Assert.Equal("ContainerBaseImage", ForeignNames.ContainerBaseImage);
+        var constants = typeof(SurfaceNames).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(SettingRows.Select(r => r.Name), constants);
     }
 }
