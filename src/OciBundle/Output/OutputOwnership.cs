@@ -59,7 +59,7 @@ public static class OutputOwnership
 
         // What the stamp recorded of each output right after writing it: a file whose identity is
         // still the same has not been written since, so it still holds the digest we wrote.
-        var identities = ReadStampIdentities(stampFile);
+        var identities = StampIdentities(stampFile);
         foreach (var name in present)
         {
             var path = Path.Combine(outputDirectory, name);
@@ -159,7 +159,7 @@ public static class OutputOwnership
     }
 
     /// <summary>Full path → (digest, statx identity) of the outputs the project's stamp lists with an identity; empty for stamps before identities, or none.</summary>
-    private static Dictionary<string, (string Digest, string Identity)> ReadStampIdentities(string? stampFile)
+    internal static Dictionary<string, (string Digest, string Identity)> StampIdentities(string? stampFile)
     {
         var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         try
