@@ -158,7 +158,7 @@ public static class BundleGenerator
         var digests = options.Sbom == SbomFormat.Spdx ? new ContentDigests() : null;
         // Compressed members of earlier builds, in obj/ beside the stamp (see docs/performance.md).
         using var members = options.Format == RootfsFormat.TarGz || options.ArchivePath is not null
-            ? MemberCache.Open(options.StampFile, UntrustedSources(staging.SpoolDirectory, plan))
+            ? MemberCache.Open(options.StampFile, UntrustedSources(staging.SpoolDirectory, plan), OutputOwnership.StillAsWritten(options.StampFile))
             : null;
         if (options.BundleFormat.HasFlag(BundleFormat.Runc))
         {

@@ -28,6 +28,12 @@ namespace OciBundle.Rootfs;
 /// checked on every read: a truncated, flipped or misplaced entry is dropped and recompressed,
 /// never served. Deleting the folder only costs time. Nothing is indexed in memory but the set
 /// of entries this build used, which <see cref="Trim"/> keeps, deleting the others.
+/// <para>
+/// A build's own outputs need no entries: their members are indexed where they landed in the
+/// output file (<see cref="MemberIndexName"/>), and the next build reads them from that file while
+/// it is still in place, only when the up-to-date stamp's <c>statx</c> identity proves it is the
+/// file indexed (<see cref="LoadPreviousOutputs"/>), checking each member's SHA-256 as it reads it.
+/// </para>
 /// </summary>
 public sealed class MemberCache : IDisposable
 {
@@ -102,10 +108,15 @@ public sealed class MemberCache : IDisposable
     /// everything, with the same bytes. <paramref name="untrusted"/> names the source files whose
     /// stat says nothing about their content (spooled archive members, publish output).
     /// </summary>
-    public static MemberCache? Open(string? stampFile, Func<string, bool> untrusted) => Open(stampFile, untrusted, DateTime.UtcNow);
+    /// <param name="stillAsWritten">
+    /// Whether a path is still the output file the last build committed with that SHA-256 (the
+    /// ownership check's proof by <c>statx</c> identity); only then are members copied from it.
+    /// Null: no previous output is trusted, and members are compressed or found in entries.
+    /// </param>
+    public static MemberCache? Open(string? stampFile, Func<string, bool> untrusted, Func<string, string, bool>? stillAsWritten = null) => Open(stampFile, untrusted, DateTime.UtcNow, stillAsWritten);
 
     /// <param name="started">The build's start (tests move it, instead of waiting out the racy window).</param>
-    internal static MemberCache? Open(string? stampFile, Func<string, bool> untrusted, DateTime started)
+    internal static MemberCache? Open(string? stampFile, Func<string, bool> untrusted, DateTime started, Func<string, string, bool>? stillAsWritten = null)
     {
         if (stampFile is null || Path.GetDirectoryName(stampFile) is not { Length: > 0 } obj)
         {
@@ -117,7 +128,11 @@ public sealed class MemberCache : IDisposable
             var folder = Path.Combine(obj, FolderName);
             Directory.CreateDirectory(folder);
             var cache = new MemberCache(folder, untrusted, started);
-            cache.LoadPreviousOutputs(stampFile);
+            if (stillAsWritten is not null)
+            {
+                cache.LoadPreviousOutputs(stillAsWritten);
+            }
+
             return cache;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -458,7 +473,7 @@ public sealed class MemberCache : IDisposable
     /// truncation, a rewrite touched back, a replacement) has changed ctime or the inode: its
     /// members are then compressed again. A damaged index is dropped whole (counted).
     /// </summary>
-    private void LoadPreviousOutputs(string stampFile)
+    private void LoadPreviousOutputs(Func<string, string, bool> stillAsWritten)
     {
         var path = Path.Combine(Folder, MemberIndexName);
         byte[] bytes;
@@ -480,29 +495,27 @@ public sealed class MemberCache : IDisposable
             return;
         }
 
-        var identities = Output.OutputOwnership.StampIdentities(stampFile);
         SafeFileHandle? current = null;
         foreach (var line in text[..last].Split('\n').Skip(1))
         {
             var parts = line.Split(' ', 4);
             if (parts is ["output", { Length: 64 } digest, var size, var output])
             {
-                current = OpenIfUnchanged(output, digest, long.Parse(size, System.Globalization.CultureInfo.InvariantCulture), identities);
+                current = long.TryParse(size, out var length) ? OpenIfUnchanged(output, digest, length, stillAsWritten) : null;
             }
             else if (current is not null && line.Split(' ') is ["m", { Length: 64 } key, var offset, var length, var uncompressed, { Length: 64 } sha]
-                && long.TryParse(offset, out var at) && int.TryParse(length, out var count) && long.TryParse(uncompressed, out var size2))
+                && long.TryParse(offset, out var at) && int.TryParse(length, out var count) && long.TryParse(uncompressed, out var bytes2))
             {
-                _previous.TryAdd(key, new IndexedMember(current, at, count, size2, Convert.FromHexString(sha)));
+                _previous.TryAdd(key, new IndexedMember(current, at, count, bytes2, Convert.FromHexString(sha)));
             }
         }
 
         WasEmpty = WasEmpty && _previous.Count == 0;
     }
 
-    private SafeFileHandle? OpenIfUnchanged(string output, string digest, long size, IReadOnlyDictionary<string, (string Digest, string Identity)> identities)
+    private SafeFileHandle? OpenIfUnchanged(string output, string digest, long size, Func<string, string, bool> stillAsWritten)
     {
-        if (!identities.TryGetValue(output, out var recorded) || recorded.Digest != digest || recorded.Identity.Length == 0
-            || Output.UpToDateStamp.Identity(output) != recorded.Identity)
+        if (!stillAsWritten(output, digest))
         {
             return null;
         }
@@ -511,7 +524,7 @@ public sealed class MemberCache : IDisposable
         {
             var handle = File.OpenHandle(output, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             // Opened, then checked again: the handle is the file whose identity the stamp recorded, not one renamed over it meanwhile.
-            if (Output.UpToDateStamp.Identity(output) != recorded.Identity || RandomAccess.GetLength(handle) != size)
+            if (!stillAsWritten(output, digest) || RandomAccess.GetLength(handle) != size)
             {
                 handle.Dispose();
                 return null;

@@ -506,7 +506,7 @@ public class MemberCacheTests
     private static string OutputPath(TempDirectory temp) => temp.Combine("out/rootfs.tar.gz");
 
     private static MemberCache OpenCache(TempDirectory temp, DateTime? started = null) =>
-        MemberCache.Open(Path.Combine(temp.Path, "obj", "oci-bundle.stamp"), _ => false, started ?? DateTime.UtcNow.AddMinutes(1))!;
+        MemberCache.Open(Path.Combine(temp.Path, "obj", "oci-bundle.stamp"), _ => false, started ?? DateTime.UtcNow.AddMinutes(1), OciBundle.Output.OutputOwnership.StillAsWritten(Path.Combine(temp.Path, "obj", "oci-bundle.stamp")))!;
 
     /// <summary>Small text files, a medium file and a large one (4 chunks), deterministic bytes.</summary>
     private static string MakeTree(TempDirectory temp)
