@@ -163,8 +163,8 @@ public static class BundleGenerator
         // Filled while the rootfs tarball is written, so the bill of materials reads no file twice.
         var digests = options.Sbom == SbomFormat.Spdx ? new ContentDigests() : null;
         // Compressed members of earlier builds, in obj/ beside the stamp (see docs/performance.md).
-        var members = options.Format == RootfsFormat.TarGz || options.ArchivePath is not null
-            ? MemberCache.Open(options.StampFile, UntrustedSources(staging.SpoolDirectory, plan))
+        using var members = options.Format == RootfsFormat.TarGz || options.ArchivePath is not null
+            ? MemberCache.Open(options.StampFile, UntrustedSources(staging.SpoolDirectory, plan), OutputOwnership.StillAsWritten(options.StampFile))
             : null;
         if (options.BundleFormat.HasFlag(BundleFormat.Runc))
         {
@@ -258,6 +258,8 @@ public static class BundleGenerator
         timings?.Mark("commit");
         if (members is not null)
         {
+            // The members' index names the committed files: the next build copies unchanged members from them.
+            members.OutputsCommitted(staged.Join(committed, s => s.Kind, c => c.Kind, (s, c) => (s.Path, c.Path, c.Sha256, c.Size)));
             members.Trim();
             report(Diagnostic.Detail(Messages.MembersReused, null, members.Reused, members.Reused + members.Compressed, members.Folder, members.Dropped));
             timings?.Mark("cache");

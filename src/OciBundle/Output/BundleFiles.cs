@@ -91,7 +91,8 @@ public static class BundleFiles
         var hashing = new HashingStream(new TimedStream(file, BuildTimings.Part.Output, leaveOpen: true));
         // On all cores either way: the compressor's work is nearly all of the cost, and its bytes do not depend on the core count.
         // gzip members follow the tar entries (the writer cuts them), with or without a cache: same bytes.
-        var gzip = compression == Compression.Gzip ? new ParallelGzipStream(hashing, level, leaveOpen: true, cache: cache) : null;
+        // With a cache, the members are indexed where they land in this file, for the next build to copy from it.
+        var gzip = compression == Compression.Gzip ? new ParallelGzipStream(hashing, level, leaveOpen: true, cache: cache, indexAs: path) : null;
         Stream target = compression switch
         {
             Compression.Gzip => new TimedStream(gzip!, BuildTimings.Part.Compress, leaveOpen: false),

@@ -59,7 +59,7 @@ public static class OutputOwnership
 
         // What the stamp recorded of each output right after writing it: a file whose identity is
         // still the same has not been written since, so it still holds the digest we wrote.
-        var identities = ReadStampIdentities(stampFile);
+        var stillAsWritten = StillAsWritten(stampFile);
         foreach (var name in present)
         {
             var path = Path.Combine(outputDirectory, name);
@@ -88,8 +88,7 @@ public static class OutputOwnership
                 throw Foreign(outputDirectory, name, "it is no longer the regular file we wrote");
             }
 
-            if (identities.TryGetValue(path, out var recorded) && recorded.Digest == digest && recorded.Identity.Length > 0
-                && UpToDateStamp.Identity(path) == recorded.Identity)
+            if (stillAsWritten(path, digest))
             {
                 continue;
             }
@@ -158,8 +157,22 @@ public static class OutputOwnership
         return result;
     }
 
+    /// <summary>
+    /// Whether a file is still the output the project's stamp recorded with that SHA-256: the
+    /// stamp lists its path with the digest and the <c>statx</c> identity taken once the clock was
+    /// past its ctime, and its identity now is that one (any write since sets a new ctime, a
+    /// replacement has another inode). The proof of ownership without a hash, and the proof that
+    /// the member cache's index still describes the file (<c>MemberCache</c>).
+    /// </summary>
+    public static Func<string, string, bool> StillAsWritten(string? stampFile)
+    {
+        var identities = StampIdentities(stampFile);
+        return (path, digest) => identities.TryGetValue(path, out var recorded) && recorded.Digest == digest && recorded.Identity.Length > 0
+            && UpToDateStamp.Identity(path) == recorded.Identity;
+    }
+
     /// <summary>Full path → (digest, statx identity) of the outputs the project's stamp lists with an identity; empty for stamps before identities, or none.</summary>
-    private static Dictionary<string, (string Digest, string Identity)> ReadStampIdentities(string? stampFile)
+    private static Dictionary<string, (string Digest, string Identity)> StampIdentities(string? stampFile)
     {
         var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         try

@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using OciBundle.Rootfs.Interop;
 
 namespace OciBundle.Rootfs;
@@ -27,8 +28,14 @@ namespace OciBundle.Rootfs;
 /// checked on every read: a truncated, flipped or misplaced entry is dropped and recompressed,
 /// never served. Deleting the folder only costs time. Nothing is indexed in memory but the set
 /// of entries this build used, which <see cref="Trim"/> keeps, deleting the others.
+/// <para>
+/// A build's own outputs need no entries: their members are indexed where they landed in the
+/// output file (<see cref="MemberIndexName"/>), and the next build reads them from that file while
+/// it is still in place, only when the up-to-date stamp's <c>statx</c> identity proves it is the
+/// file indexed (<see cref="LoadPreviousOutputs"/>), checking each member's SHA-256 as it reads it.
+/// </para>
 /// </summary>
-public sealed class MemberCache
+public sealed class MemberCache : IDisposable
 {
     /// <summary>The folder's name beside the up-to-date stamp.</summary>
     public const string FolderName = "oci-bundle-members";
@@ -39,6 +46,10 @@ public sealed class MemberCache
     /// <summary>The SBOM digests of the files the last build read, by identity: one file, read once.</summary>
     public const string DigestIndexName = "digests.idx";
 
+    /// <summary>Where the members of the last build's outputs are in those outputs (key, offset, length), valid only for the file the index names.</summary>
+    public const string MemberIndexName = "members.idx";
+
+    private const string MemberIndexHeader = "oci-bundle-members 1";
     private const string MemberSuffix = ".gzm";
     private const string DigestSuffix = ".dig";
     private const int HeaderLength = 8 + 32 + 8 + 4 + 32;
@@ -51,6 +62,13 @@ public sealed class MemberCache
     private readonly ConcurrentDictionary<string, byte> _used = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ContentDigests.FileDigest> _usedDigests = new(StringComparer.Ordinal);
     private readonly Lazy<Dictionary<string, ContentDigests.FileDigest>> _digestIndex;
+    // Members of the previous outputs, by key (hex): only outputs proven unchanged since they were indexed (LoadPreviousOutputs).
+    private readonly Dictionary<string, IndexedMember> _previous = new(StringComparer.Ordinal);
+    private readonly List<SafeFileHandle> _previousFiles = [];
+
+    // Members of this build's outputs, by the staged file they went into; written as the index once committed.
+    private readonly Dictionary<string, List<(string Key, long Offset, int Length, long Uncompressed, string Sha256)>> _written = new(StringComparer.Ordinal);
+    private List<(string Path, string Sha256, long Size, string Staged)>? _committed;
     private long _reused;
     private long _compressed;
     private long _dropped;
@@ -67,10 +85,13 @@ public sealed class MemberCache
         _digestIndex = new Lazy<Dictionary<string, ContentDigests.FileDigest>>(ReadDigestIndex);
     }
 
+    /// <summary>Members found in the previous outputs (their index proven to describe them); 0 when the index is missing, damaged, or its outputs changed.</summary>
+    public int IndexedMembers => _previous.Count;
+
     public string Folder { get; }
 
     /// <summary>No member was stored when the build started (a first build, or a deleted cache): lookups by content of file-keyed members would all miss.</summary>
-    public bool WasEmpty { get; }
+    public bool WasEmpty { get; private set; }
 
     /// <summary>Members copied from the cache instead of compressed.</summary>
     public long Reused => Interlocked.Read(ref _reused);
@@ -87,10 +108,15 @@ public sealed class MemberCache
     /// everything, with the same bytes. <paramref name="untrusted"/> names the source files whose
     /// stat says nothing about their content (spooled archive members, publish output).
     /// </summary>
-    public static MemberCache? Open(string? stampFile, Func<string, bool> untrusted) => Open(stampFile, untrusted, DateTime.UtcNow);
+    /// <param name="stillAsWritten">
+    /// Whether a path is still the output file the last build committed with that SHA-256 (the
+    /// ownership check's proof by <c>statx</c> identity); only then are members copied from it.
+    /// Null: no previous output is trusted, and members are compressed or found in entries.
+    /// </param>
+    public static MemberCache? Open(string? stampFile, Func<string, bool> untrusted, Func<string, string, bool>? stillAsWritten = null) => Open(stampFile, untrusted, DateTime.UtcNow, stillAsWritten);
 
     /// <param name="started">The build's start (tests move it, instead of waiting out the racy window).</param>
-    internal static MemberCache? Open(string? stampFile, Func<string, bool> untrusted, DateTime started)
+    internal static MemberCache? Open(string? stampFile, Func<string, bool> untrusted, DateTime started, Func<string, string, bool>? stillAsWritten = null)
     {
         if (stampFile is null || Path.GetDirectoryName(stampFile) is not { Length: > 0 } obj)
         {
@@ -101,7 +127,13 @@ public sealed class MemberCache
         {
             var folder = Path.Combine(obj, FolderName);
             Directory.CreateDirectory(folder);
-            return new MemberCache(folder, untrusted, started);
+            var cache = new MemberCache(folder, untrusted, started);
+            if (stillAsWritten is not null)
+            {
+                cache.LoadPreviousOutputs(stillAsWritten);
+            }
+
+            return cache;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -175,10 +207,29 @@ public sealed class MemberCache
     /// Reads the member stored under <paramref name="key"/> into <paramref name="buffer"/> and
     /// returns its length, or -1 when there is none or it fails a check (then it is deleted).
     /// </summary>
-    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer)
+    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer) => TryLoad(key, uncompressedLength, buffer, default);
+
+    /// <param name="sha256">When 32 bytes, receives the SHA-256 of the member returned (checked while it was read).</param>
+    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer, Span<byte> sha256)
     {
+        if (_previous.Count > 0 && _previous.TryGetValue(Convert.ToHexString(key), out var indexed))
+        {
+            if (TryReadIndexed(indexed, uncompressedLength, buffer, sha256))
+            {
+                Interlocked.Increment(ref _reused);
+                return indexed.Length;
+            }
+
+            Interlocked.Increment(ref _dropped); // the index pointed at bytes that are not that member: recompressed
+        }
+
         var name = Name(key, MemberSuffix);
         var length = TryRead(name, key, uncompressedLength, buffer);
+        if (length >= 0 && sha256.Length == 32)
+        {
+            SHA256.HashData(buffer.AsSpan(0, length), sha256);
+        }
+
         if (length >= 0 && !LooksLikeMember(buffer.AsSpan(0, length), uncompressedLength))
         {
             Drop(name);
@@ -192,6 +243,41 @@ public sealed class MemberCache
 
         return length;
     }
+
+    /// <summary>Counts a member compressed that goes into an indexed output instead of a file of its own (<see cref="Record"/>).</summary>
+    public void CountCompressed() => Interlocked.Increment(ref _compressed);
+
+    /// <summary>
+    /// Notes that the member of <paramref name="uncompressedLength"/> bytes whose SHA-256 is
+    /// <paramref name="sha256"/> was written at <paramref name="offset"/> (<paramref name="length"/>
+    /// bytes) of the file <paramref name="output"/> that a build is staging, standing for each of
+    /// <paramref name="keys"/>. Once the file is committed (<see cref="OutputsCommitted"/>), the
+    /// next build copies it from there instead of compressing it: the cache keeps no second copy.
+    /// </summary>
+    public void Record(string output, IEnumerable<byte[]> keys, long offset, int length, long uncompressedLength, ReadOnlySpan<byte> sha256)
+    {
+        var sha = Convert.ToHexString(sha256);
+        lock (_written)
+        {
+            if (!_written.TryGetValue(output, out var rows))
+            {
+                _written[output] = rows = [];
+            }
+
+            foreach (var key in keys)
+            {
+                rows.Add((Convert.ToHexString(key), offset, length, uncompressedLength, sha));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The outputs this build moved into place: <paramref name="staged"/> (where they were
+    /// written) and <paramref name="committed"/> (where they are now, with their SHA-256 and size),
+    /// matched by kind. <see cref="Trim"/> writes the index of their members.
+    /// </summary>
+    public void OutputsCommitted(IEnumerable<(string Staged, string Path, string Sha256, long Size)> outputs) =>
+        _committed = outputs.Select(o => (o.Path, o.Sha256, o.Size, o.Staged)).ToList();
 
     /// <summary>Stores a member just compressed (best effort: a cache that cannot be written only costs time).</summary>
     public void Store(byte[] key, int uncompressedLength, ReadOnlySpan<byte> member, bool counted = true)
@@ -268,6 +354,8 @@ public sealed class MemberCache
     public void Trim()
     {
         WriteDigestIndex();
+        WriteMemberIndex();
+        Dispose();
         try
         {
             foreach (var file in new DirectoryInfo(Folder).EnumerateFiles())
@@ -363,6 +451,202 @@ public sealed class MemberCache
             }
         }
     }
+
+    /// <summary>Closes the previous outputs (read only while the new ones are written, before the commit renames them aside).</summary>
+    public void Dispose()
+    {
+        foreach (var file in _previousFiles)
+        {
+            file.Dispose();
+        }
+
+        _previousFiles.Clear();
+        _previous.Clear();
+    }
+
+    /// <summary>
+    /// Reads the member index (<see cref="MemberIndexName"/>) and keeps the members of each output
+    /// it names whose file is provably still the one indexed: the project's up-to-date stamp lists
+    /// that path with the same SHA-256 and the <c>statx</c> identity recorded right after its
+    /// commit (settled past the clock tick, the proof <c>OutputOwnership</c> accepts instead of a
+    /// hash), and the file opened now still has that identity and size. Any write since (a
+    /// truncation, a rewrite touched back, a replacement) has changed ctime or the inode: its
+    /// members are then compressed again. A damaged index is dropped whole (counted).
+    /// </summary>
+    private void LoadPreviousOutputs(Func<string, string, bool> stillAsWritten)
+    {
+        var path = Path.Combine(Folder, MemberIndexName);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return; // none yet, or gone: everything is compressed
+        }
+
+        var text = Encoding.UTF8.GetString(bytes);
+        var last = text.LastIndexOf("end ", StringComparison.Ordinal);
+        if (!text.StartsWith(MemberIndexHeader + "\n", StringComparison.Ordinal) || last < 0
+            || text[(last + 4)..].TrimEnd('\n') != Convert.ToHexString(SHA256.HashData(bytes.AsSpan(0, last))))
+        {
+            Drop(path);
+            return;
+        }
+
+        SafeFileHandle? current = null;
+        foreach (var line in text[..last].Split('\n').Skip(1))
+        {
+            var parts = line.Split(' ', 4);
+            if (parts is ["output", { Length: 64 } digest, var size, var output])
+            {
+                current = long.TryParse(size, out var length) ? OpenIfUnchanged(output, digest, length, stillAsWritten) : null;
+            }
+            else if (current is not null && line.Split(' ') is ["m", { Length: 64 } key, var offset, var length, var uncompressed, { Length: 64 } sha]
+                && long.TryParse(offset, out var at) && int.TryParse(length, out var count) && long.TryParse(uncompressed, out var bytes2))
+            {
+                _previous.TryAdd(key, new IndexedMember(current, at, count, bytes2, Convert.FromHexString(sha)));
+            }
+        }
+
+        WasEmpty = WasEmpty && _previous.Count == 0;
+    }
+
+    private SafeFileHandle? OpenIfUnchanged(string output, string digest, long size, Func<string, string, bool> stillAsWritten)
+    {
+        if (!stillAsWritten(output, digest))
+        {
+            return null;
+        }
+
+        try
+        {
+            var handle = File.OpenHandle(output, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // Opened, then checked again: the handle is the file whose identity the stamp recorded, not one renamed over it meanwhile.
+            if (!stillAsWritten(output, digest) || RandomAccess.GetLength(handle) != size)
+            {
+                handle.Dispose();
+                return null;
+            }
+
+            _previousFiles.Add(handle);
+            return handle;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads an indexed member from the previous output and checks it: its SHA-256 (as written),
+    /// the gzip header and the trailer's length. The identity proved the file unchanged when it
+    /// was opened; the hash also covers a write racing this build's read.
+    /// </summary>
+    private static bool TryReadIndexed(IndexedMember member, int uncompressedLength, byte[] buffer, Span<byte> sha256)
+    {
+        if (member.Uncompressed != uncompressedLength || member.Length <= 0 || member.Length > buffer.Length || member.Offset < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var span = buffer.AsSpan(0, member.Length);
+            var read = 0;
+            while (read < span.Length)
+            {
+                var n = RandomAccess.Read(member.File, span[read..], member.Offset + read);
+                if (n <= 0)
+                {
+                    return false; // past the end
+                }
+
+                read += n;
+            }
+
+            Span<byte> actual = stackalloc byte[32];
+            SHA256.HashData(span, actual);
+            if (!actual.SequenceEqual(member.Sha256) || !LooksLikeMember(span, uncompressedLength))
+            {
+                return false;
+            }
+
+            if (sha256.Length == 32)
+            {
+                actual.CopyTo(sha256);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Writes the index of the members of the outputs this build committed: a header, per output
+    /// a line "output sha256 size path" and its members "m key offset length uncompressed sha256",
+    /// and a last line with the SHA-256 of all before it (temporary name, then rename). With no
+    /// committed output, an old index is removed. Best effort.
+    /// </summary>
+    private void WriteMemberIndex()
+    {
+        var path = Path.Combine(Folder, MemberIndexName);
+        var text = new StringBuilder(MemberIndexHeader).Append('\n');
+        var any = false;
+        lock (_written)
+        {
+            foreach (var output in _committed ?? [])
+            {
+                if (!_written.TryGetValue(output.Staged, out var rows) || output.Path.Contains('\n'))
+                {
+                    continue;
+                }
+
+                any = true;
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"output {output.Sha256} {output.Size} {output.Path}\n");
+                foreach (var row in rows)
+                {
+                    text.Append(System.Globalization.CultureInfo.InvariantCulture, $"m {row.Key} {row.Offset} {row.Length} {row.Uncompressed} {row.Sha256}\n");
+                }
+            }
+        }
+
+        if (!any)
+        {
+            if (_committed is not null)
+            {
+                Drop(path, counted: false); // the outputs it named were replaced by ones not indexed
+            }
+
+            return;
+        }
+
+        var body = Encoding.UTF8.GetBytes(text.ToString());
+        var bytes = body.Concat(Encoding.ASCII.GetBytes($"end {Convert.ToHexString(SHA256.HashData(body))}\n")).ToArray();
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                // left for Trim to remove an hour from now
+            }
+        }
+    }
+
+    private sealed record IndexedMember(SafeFileHandle File, long Offset, int Length, long Uncompressed, byte[] Sha256);
 
     private string Name(byte[] key, string suffix)
     {

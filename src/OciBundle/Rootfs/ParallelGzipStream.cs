@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using System.Security.Cryptography;
 
 namespace OciBundle.Rootfs;
 
@@ -40,6 +41,8 @@ public sealed class ParallelGzipStream : Stream
 
     private readonly Stream _output;
     private readonly MemberCache? _cache;
+    private readonly string? _indexAs;
+    private long _outputOffset;
     private readonly CompressionLevel _level;
     private readonly bool _leaveOpen;
     private readonly TaskScheduler _scheduler;
@@ -67,11 +70,17 @@ public sealed class ParallelGzipStream : Stream
     /// <param name="output">Where the members go, in order; written from the thread that writes this stream.</param>
     /// <param name="workers">Compression threads; 0 means one per processor (at most <see cref="MaxDefaultWorkers"/>). Changes speed and memory, never the bytes.</param>
     /// <param name="cache">Compressed members of earlier builds to reuse, and to store this build's in; never changes the bytes.</param>
-    public ParallelGzipStream(Stream output, CompressionLevel level, int workers = 0, bool leaveOpen = false, MemberCache? cache = null)
+    /// <param name="indexAs">
+    /// The file <paramref name="output"/> writes from its start, when it is a build's output: its
+    /// members are then indexed in <paramref name="cache"/> (key, offset, length) for the next
+    /// build to copy from that file once committed, instead of being stored a second time in obj/.
+    /// </param>
+    public ParallelGzipStream(Stream output, CompressionLevel level, int workers = 0, bool leaveOpen = false, MemberCache? cache = null, string? indexAs = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(workers);
         _output = output;
         _cache = cache;
+        _indexAs = cache is null ? null : indexAs;
         _level = level;
         _leaveOpen = leaveOpen;
         var threads = workers > 0 ? workers : Math.Min(Environment.ProcessorCount, MaxDefaultWorkers);
@@ -141,14 +150,15 @@ public sealed class ParallelGzipStream : Stream
         }
 
         var buffer = RentMember();
-        var found = _cache.TryLoad(key, length, buffer);
+        var sha = _indexAs is null ? null : new byte[32];
+        var found = _cache.TryLoad(key, length, buffer, sha);
         if (found < 0)
         {
             _freeMembers.Push(buffer);
             return false;
         }
 
-        Plan(length, key, new Member(buffer, found));
+        Plan(length, key, new Member(buffer, found, length, [key], sha));
         return true;
     }
 
@@ -295,11 +305,12 @@ public sealed class ParallelGzipStream : Stream
             {
                 // Some files were not read: the member comes from the cache, or they are read now.
                 var buffer = RentMember();
-                var found = _cache.TryLoad(statKey, length, buffer);
+                var sha = _indexAs is null ? null : new byte[32];
+                var found = _cache.TryLoad(statKey, length, buffer, sha);
                 if (found >= 0)
                 {
                     _files.Clear();
-                    _inFlight.Enqueue(Task.FromResult(new Member(buffer, found)));
+                    _inFlight.Enqueue(Task.FromResult(new Member(buffer, found, length, [statKey], sha)));
                     _anyMember = true;
                     _filled = 0; // the block is refilled from the start: its zeros never leave this stream
                     DrainDone();
@@ -340,6 +351,12 @@ public sealed class ParallelGzipStream : Stream
         try
         {
             _output.Write(member.Buffer, 0, member.Length);
+            if (_indexAs is not null && member.Keys is { Length: > 0 } keys)
+            {
+                _cache!.Record(_indexAs, keys, _outputOffset, member.Length, member.Uncompressed, member.Sha256 ?? SHA256.HashData(member.Buffer.AsSpan(0, member.Length)));
+            }
+
+            _outputOffset += member.Length;
         }
         finally
         {
@@ -362,9 +379,10 @@ public sealed class ParallelGzipStream : Stream
         {
             // By identity first: a planned chunk or group whose files were read anyway (the tar's
             // digest needs every byte, or the SBOM's digests were not cached) is still found.
-            if (statKey is not null && !tried && !_cache!.WasEmpty && _cache.TryLoad(statKey, length, buffer) is var byIdentity and >= 0)
+            var sha = _indexAs is null ? null : new byte[32];
+            if (statKey is not null && !tried && !_cache!.WasEmpty && _cache.TryLoad(statKey, length, buffer, sha) is var byIdentity and >= 0)
             {
-                return new Member(buffer, byIdentity);
+                return new Member(buffer, byIdentity, length, [statKey], sha);
             }
 
             // By content first: the bytes are here, and a SHA-256 costs a fraction of a deflate.
@@ -372,14 +390,14 @@ public sealed class ParallelGzipStream : Stream
             // (its file was too new to trust at the last build); it is then stored under both.
             // On a first build that lookup cannot hit, and the hash of the file's bytes is saved.
             var contentKey = _cache is null || (statKey is not null && _cache.WasEmpty) ? null : _cache.ContentKey(level, block.AsSpan(0, length));
-            if (contentKey is not null && _cache!.TryLoad(contentKey, length, buffer) is var found and >= 0)
+            if (contentKey is not null && _cache!.TryLoad(contentKey, length, buffer, sha) is var found and >= 0)
             {
-                if (statKey is not null)
+                if (statKey is not null && _indexAs is null)
                 {
                     _cache.Store(statKey, length, buffer.AsSpan(0, found), counted: false);
                 }
 
-                return new Member(buffer, found);
+                return new Member(buffer, found, length, Keys(statKey, contentKey), sha);
             }
 
             var memory = new MemoryStream(buffer, 0, buffer.Length, writable: true);
@@ -388,13 +406,21 @@ public sealed class ParallelGzipStream : Stream
                 gzip.Write(block, 0, length);
             }
 
-            var member = new Member(buffer, (int)memory.Position);
-            if (_cache is not null)
+            var compressed = (int)memory.Position;
+            if (_indexAs is not null)
             {
-                _cache.Store(statKey ?? contentKey!, length, buffer.AsSpan(0, member.Length));
+                // Indexed where it lands in the output (WriteOldest), hashed here on the worker.
+                _cache!.CountCompressed();
+                SHA256.HashData(buffer.AsSpan(0, compressed), sha!);
+                return new Member(buffer, compressed, length, Keys(statKey, contentKey), sha);
             }
 
-            return member;
+            if (_cache is not null)
+            {
+                _cache.Store(statKey ?? contentKey!, length, buffer.AsSpan(0, compressed));
+            }
+
+            return new Member(buffer, compressed, length, null, null);
         }
         catch
         {
@@ -407,5 +433,10 @@ public sealed class ParallelGzipStream : Stream
         }
     }
 
-    private readonly record struct Member(byte[] Buffer, int Length);
+    private static byte[][] Keys(byte[]? statKey, byte[]? contentKey) =>
+        statKey is null ? contentKey is null ? [] : [contentKey] : contentKey is null ? [statKey] : [statKey, contentKey];
+
+    /// <param name="Keys">What the member stands for, when it goes into an indexed output.</param>
+    /// <param name="Sha256">Its SHA-256 when already known (hashed on a worker, or checked when it was read).</param>
+    private readonly record struct Member(byte[] Buffer, int Length, long Uncompressed = 0, byte[][]? Keys = null, byte[]? Sha256 = null);
 }

@@ -347,8 +347,166 @@ public class MemberCacheTests
         Assert.Throws<ArgumentException>(() => Key(block, new FileData(28, 4, a)));
     }
 
+    [Fact]
+    public void A_warm_build_copies_members_from_the_previous_output_and_keeps_no_second_copy()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var uncached = Pack(entries, cache: null);
+
+        var cold = OpenCache(temp);
+        var coldBytes = Build(temp, entries, cold);
+        var folder = Path.Combine(temp.Path, "obj", MemberCache.FolderName);
+        Assert.Empty(Directory.GetFiles(folder, "*.gzm")); // the members live in the output only
+        Assert.True(File.Exists(Path.Combine(folder, MemberCache.MemberIndexName)));
+
+        var warm = OpenCache(temp);
+        Assert.True(warm.IndexedMembers >= cold.Compressed, $"{warm.IndexedMembers} indexed of {cold.Compressed}");
+        var warmBytes = Build(temp, entries, warm);
+
+        Assert.Equal(uncached, coldBytes);
+        Assert.Equal(uncached, warmBytes);
+        Assert.Equal(0, warm.Compressed);
+        Assert.Equal(cold.Compressed, warm.Reused);
+        Assert.Equal(0, warm.Dropped);
+
+        // And again from the output the warm build wrote: its own index, of its own file.
+        var third = OpenCache(temp);
+        File.WriteAllText(Path.Combine(source, "etc/small-007.conf"), "changed, and longer than before\n");
+        var changed = ReadHost(source);
+        Assert.Equal(Pack(changed, cache: null), Build(temp, changed, third));
+        Assert.InRange(third.Compressed, 1, 2);
+        Assert.Equal(cold.Compressed - third.Compressed, third.Reused);
+    }
+
+    [Theory]
+    [InlineData("truncate")]
+    [InlineData("rewrite-touched-back")]
+    [InlineData("replace-same-bytes")]
+    [InlineData("delete")]
+    [InlineData("stamp-deleted")]
+    public void A_previous_output_changed_or_gone_is_never_served_only_recompressed(string change)
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var expected = Build(temp, entries, OpenCache(temp));
+        var output = OutputPath(temp);
+        switch (change)
+        {
+            case "truncate":
+                using (var stream = new FileStream(output, FileMode.Open))
+                {
+                    stream.SetLength(stream.Length / 2);
+                }
+
+                break;
+            case "rewrite-touched-back":
+                var mtime = File.GetLastWriteTimeUtc(output);
+                var bytes = File.ReadAllBytes(output);
+                bytes[bytes.Length / 2] ^= 0x20; // same size, same mtime, other bytes: only ctime tells
+                File.WriteAllBytes(output, bytes);
+                File.SetLastWriteTimeUtc(output, mtime);
+                break;
+            case "replace-same-bytes":
+                File.Copy(output, output + ".copy");
+                File.Move(output + ".copy", output, overwrite: true); // another inode
+                break;
+            case "delete":
+                File.Delete(output);
+                break;
+            default:
+                File.Delete(Path.Combine(temp.Path, "obj", "oci-bundle.stamp")); // no proof that the file is the one indexed
+                break;
+        }
+
+        var warm = OpenCache(temp);
+        Assert.Equal(0, warm.IndexedMembers);
+        Assert.Equal(expected, Build(temp, entries, warm));
+        Assert.Equal(0, warm.Reused);
+        Assert.Equal(0, warm.Dropped);
+    }
+
+    [Theory]
+    [InlineData("flip")]
+    [InlineData("past-the-end")]
+    [InlineData("other-member")]
+    public void A_damaged_member_index_only_costs_time(string damage)
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        var cold = OpenCache(temp);
+        var expected = Build(temp, entries, cold);
+        var index = Path.Combine(temp.Path, "obj", MemberCache.FolderName, MemberCache.MemberIndexName);
+        if (damage == "flip")
+        {
+            var bytes = File.ReadAllBytes(index);
+            bytes[bytes.Length / 2] ^= 1;
+            File.WriteAllBytes(index, bytes);
+        }
+        else
+        {
+            // A well-formed index (its checksum recomputed) whose rows point at the wrong bytes.
+            var lines = File.ReadAllLines(index).SkipLast(1).Select(line =>
+            {
+                var p = line.Split(' ');
+                if (p[0] != "m")
+                {
+                    return line;
+                }
+
+                p[2] = damage == "past-the-end" ? (new FileInfo(OutputPath(temp)).Length - 10).ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
+                return string.Join(' ', p);
+            });
+            var body = Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => l + "\n")));
+            File.WriteAllBytes(index, [.. body, .. Encoding.ASCII.GetBytes($"end {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body))}\n")]);
+        }
+
+        var warm = OpenCache(temp);
+        Assert.Equal(expected, Build(temp, entries, warm));
+        if (damage == "flip")
+        {
+            Assert.Equal(1, warm.Dropped); // the index, dropped whole
+            Assert.Equal(0, warm.Reused);
+        }
+        else
+        {
+            // Every row points at bytes that are not its member (the first member, at 0, only for the first key's own row).
+            Assert.True(warm.Reused <= 2, $"{warm.Reused} reused");
+            Assert.True(warm.Dropped >= cold.Compressed - 2, $"{warm.Dropped} dropped of {cold.Compressed}");
+        }
+    }
+
+    /// <summary>As a build does: the output written in staging and indexed, renamed into place, the index and the stamp (with the output's identity) written.</summary>
+    private static byte[] Build(TempDirectory temp, IReadOnlyList<RootfsEntry> entries, MemberCache cache)
+    {
+        var staging = temp.Combine("out/.staging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        var staged = Path.Combine(staging, "rootfs.tar.gz");
+        using (var file = new FileStream(staged, FileMode.CreateNew))
+        using (var gzip = new ParallelGzipStream(file, CompressionLevel.Optimal, 2, leaveOpen: true, cache, indexAs: staged))
+        using (var writer = new ReproducibleTarWriter(gzip, Mtime, leaveOpen: true, members: gzip))
+        {
+            writer.WriteTree(entries, "");
+        }
+
+        var output = OutputPath(temp);
+        File.Move(staged, output, overwrite: true);
+        Directory.Delete(staging);
+        var bytes = File.ReadAllBytes(output);
+        var sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)).ToLowerInvariant();
+        cache.OutputsCommitted([(staged, output, sha, bytes.Length)]);
+        cache.Trim();
+        OciBundle.Output.UpToDateStamp.Write(Path.Combine(temp.Path, "obj", "oci-bundle.stamp"), "fingerprint", [new OciBundle.Output.BundleOutputFile(output, OciBundle.Output.OutputKinds.Rootfs, bytes.Length, sha)]);
+        return bytes;
+    }
+
+    private static string OutputPath(TempDirectory temp) => temp.Combine("out/rootfs.tar.gz");
+
     private static MemberCache OpenCache(TempDirectory temp, DateTime? started = null) =>
-        MemberCache.Open(Path.Combine(temp.Path, "obj", "oci-bundle.stamp"), _ => false, started ?? DateTime.UtcNow.AddMinutes(1))!;
+        MemberCache.Open(Path.Combine(temp.Path, "obj", "oci-bundle.stamp"), _ => false, started ?? DateTime.UtcNow.AddMinutes(1), OciBundle.Output.OutputOwnership.StillAsWritten(Path.Combine(temp.Path, "obj", "oci-bundle.stamp")))!;
 
     /// <summary>Small text files, a medium file and a large one (4 chunks), deterministic bytes.</summary>
     private static string MakeTree(TempDirectory temp)
