@@ -386,26 +386,18 @@ public sealed class MemberCache : IDisposable
     {
         var result = new Dictionary<string, ContentDigests.FileDigest>(StringComparer.Ordinal);
         var path = Path.Combine(Folder, DigestIndexName);
-        byte[] bytes;
-        try
+        var rows = ChecksummedIndex.Read(path, DigestIndexHeader, out var damaged);
+        if (rows is null)
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return result; // none yet, or gone: every file is read
+            if (damaged)
+            {
+                Drop(path);
+            }
+
+            return result; // none yet, gone or dropped: every file is read
         }
 
-        var text = Encoding.ASCII.GetString(bytes);
-        var last = text.LastIndexOf("end ", StringComparison.Ordinal);
-        if (!text.StartsWith(DigestIndexHeader + "\n", StringComparison.Ordinal) || last < 0
-            || text[(last + 4)..].TrimEnd('\n') != Convert.ToHexString(SHA256.HashData(bytes.AsSpan(0, last))))
-        {
-            Drop(path);
-            return result;
-        }
-
-        foreach (var line in text[..last].Split('\n').Skip(1))
+        foreach (var line in rows)
         {
             if (line.Split(' ') is [{ Length: 64 } identity, { Length: 64 } sha256, { Length: 40 } sha1])
             {
@@ -424,32 +416,13 @@ public sealed class MemberCache : IDisposable
             return;
         }
 
-        var text = new StringBuilder(DigestIndexHeader).Append('\n');
+        var text = new StringBuilder();
         foreach (var (identity, digest) in _usedDigests.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             text.Append(identity).Append(' ').Append(digest.Sha256).Append(' ').Append(digest.Sha1).Append('\n');
         }
 
-        var body = Encoding.ASCII.GetBytes(text.ToString());
-        var bytes = body.Concat(Encoding.ASCII.GetBytes($"end {Convert.ToHexString(SHA256.HashData(body))}\n")).ToArray();
-        var path = Path.Combine(Folder, DigestIndexName);
-        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
-            {
-                // left for Trim to remove an hour from now
-            }
-        }
+        ChecksummedIndex.Write(Path.Combine(Folder, DigestIndexName), DigestIndexHeader, text.ToString());
     }
 
     /// <summary>Closes the previous outputs (read only while the new ones are written, before the commit renames them aside).</summary>
@@ -476,27 +449,19 @@ public sealed class MemberCache : IDisposable
     private void LoadPreviousOutputs(Func<string, string, bool> stillAsWritten)
     {
         var path = Path.Combine(Folder, MemberIndexName);
-        byte[] bytes;
-        try
+        var rows = ChecksummedIndex.Read(path, MemberIndexHeader, out var damaged);
+        if (rows is null)
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return; // none yet, or gone: everything is compressed
-        }
+            if (damaged)
+            {
+                Drop(path);
+            }
 
-        var text = Encoding.UTF8.GetString(bytes);
-        var last = text.LastIndexOf("end ", StringComparison.Ordinal);
-        if (!text.StartsWith(MemberIndexHeader + "\n", StringComparison.Ordinal) || last < 0
-            || text[(last + 4)..].TrimEnd('\n') != Convert.ToHexString(SHA256.HashData(bytes.AsSpan(0, last))))
-        {
-            Drop(path);
-            return;
+            return; // none yet, gone or dropped: everything is compressed
         }
 
         SafeFileHandle? current = null;
-        foreach (var line in text[..last].Split('\n').Skip(1))
+        foreach (var line in rows)
         {
             var parts = line.Split(' ', 4);
             if (parts is ["output", { Length: 64 } digest, var size, var output])
@@ -595,7 +560,7 @@ public sealed class MemberCache : IDisposable
     private void WriteMemberIndex()
     {
         var path = Path.Combine(Folder, MemberIndexName);
-        var text = new StringBuilder(MemberIndexHeader).Append('\n');
+        var text = new StringBuilder();
         var any = false;
         lock (_written)
         {
@@ -625,25 +590,7 @@ public sealed class MemberCache : IDisposable
             return;
         }
 
-        var body = Encoding.UTF8.GetBytes(text.ToString());
-        var bytes = body.Concat(Encoding.ASCII.GetBytes($"end {Convert.ToHexString(SHA256.HashData(body))}\n")).ToArray();
-        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
-            {
-                // left for Trim to remove an hour from now
-            }
-        }
+        ChecksummedIndex.Write(path, MemberIndexHeader, text.ToString());
     }
 
     private sealed record IndexedMember(SafeFileHandle File, long Offset, int Length, long Uncompressed, byte[] Sha256);

@@ -188,16 +188,7 @@ public sealed class ReproducibleTarWriter : IDisposable
         entry.DataStream = data;
         _writer.WriteEntry(entry);
         data.EnsureReadToEnd();
-        if (cachedDigest is not null)
-        {
-            digests!.Record(item.Path, cachedDigest);
-        }
-        else if (data.Hasher is { } hasher && digests is not null)
-        {
-            var digest = hasher.Finish();
-            digests.Record(item.Path, digest);
-            members.Cache!.StoreDigest(identity, digest);
-        }
+        RecordDigests(item, digests, cachedDigest, data.Hasher, identity, members);
     }
 
     private void WriteLargeFile(RootfsEntry item, string source, GnuTarEntry entry, ContentDigests? digests, ParallelGzipStream members)
@@ -216,11 +207,22 @@ public sealed class ReproducibleTarWriter : IDisposable
         entry.DataStream = data;
         _writer.WriteEntry(entry);
         data.EnsureReadToEnd();
+        RecordDigests(item, digests, cachedDigest, data.Hasher, identity, members);
+    }
+
+    /// <summary>The file's SBOM digests: the ones known by its identity, else the ones hashed while it was written, then kept under that identity for the next build.</summary>
+    private static void RecordDigests(RootfsEntry item, ContentDigests? digests, ContentDigests.FileDigest? cachedDigest, ContentDigests.Hasher? hasher, FileIdentity? identity, ParallelGzipStream members)
+    {
+        if (digests is null)
+        {
+            return;
+        }
+
         if (cachedDigest is not null)
         {
-            digests!.Record(item.Path, cachedDigest);
+            digests.Record(item.Path, cachedDigest);
         }
-        else if (data.Hasher is { } hasher && digests is not null)
+        else if (hasher is not null)
         {
             var digest = hasher.Finish();
             digests.Record(item.Path, digest);
