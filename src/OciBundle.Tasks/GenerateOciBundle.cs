@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
 using MSBuildTask = Microsoft.Build.Utilities.Task;

@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 
 namespace OciBundle.Output;
 

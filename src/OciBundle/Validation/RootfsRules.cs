@@ -1,9 +1,11 @@
 using System.Text;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.ElfFormat;
+using OciBundle.Platform;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Spec;
+using OciBundle.Steps;
 
 namespace OciBundle.Validation;
 

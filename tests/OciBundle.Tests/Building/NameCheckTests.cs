@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
+using OciBundle.Steps;
 using OciBundle.Tests.Diagnostics;
 using OciBundle.Tests.Support;
 

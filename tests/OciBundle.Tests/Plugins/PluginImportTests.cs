@@ -1,7 +1,7 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
-using OciBundle.Plugins;
+using OciBundle.Request;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 
