@@ -1,7 +1,6 @@
 using System.Globalization;
 using OciBundle.Diagnostics;
 using OciBundle.Request;
-using OciBundle.Steps;
 
 namespace OciBundle.Settings;
 
@@ -34,7 +33,7 @@ public static class HookSettings
     {
         var path = item.ItemSpec.Trim();
         var stageText = item.Get("Stage")?.Trim() ?? "";
-        var stage = HookStep.Stages.FirstOrDefault(s => s.Equals(stageText, StringComparison.OrdinalIgnoreCase));
+        var stage = SpecVocabulary.HookStages.FirstOrDefault(s => s.Equals(stageText, StringComparison.OrdinalIgnoreCase));
         var ok = true;
         if (path.Contains('\0'))
         {
@@ -49,7 +48,7 @@ public static class HookSettings
 
         if (stage is null)
         {
-            reader.Diagnostics.Error(Messages.UnknownHookStage, item.Location, path, stageText, NearestName.Hint(stageText, HookStep.Stages));
+            reader.Diagnostics.Error(Messages.UnknownHookStage, item.Location, path, stageText, NearestName.Hint(stageText, SpecVocabulary.HookStages));
             ok = false;
         }
 
@@ -97,7 +96,7 @@ public static class HookSettings
         foreach (var entry in (item.Get("Env") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || !ProcessStep.IsValidEnvironmentName(entry[..equals]) || entry.Contains('\0'))
+            if (equals <= 0 || !SpecVocabulary.IsValidEnvironmentName(entry[..equals]) || entry.Contains('\0'))
             {
                 reader.Diagnostics.Error(Messages.InvalidHookEnv, item.Location, path, entry.Replace('\0', '?'));
                 ok = false;

@@ -1,7 +1,6 @@
 using OciBundle.Diagnostics;
 using OciBundle.Request;
 using OciBundle.Spec;
-using OciBundle.Steps;
 
 namespace OciBundle.Settings;
 
@@ -127,9 +126,9 @@ public sealed record IsolationSettings(
         foreach (var item in reader.Items(SurfaceNames.Namespace))
         {
             var type = item.ItemSpec.Trim().ToLowerInvariant();
-            if (!NamespaceStep.Types.Contains(type))
+            if (!SpecVocabulary.NamespaceTypes.Contains(type))
             {
-                reader.Diagnostics.Error(Messages.UnknownNamespace, item.Location, item.ItemSpec, NearestName.Hint(type, NamespaceStep.Types));
+                reader.Diagnostics.Error(Messages.UnknownNamespace, item.Location, item.ItemSpec, NearestName.Hint(type, SpecVocabulary.NamespaceTypes));
                 continue;
             }
 
@@ -203,7 +202,7 @@ public sealed record IsolationSettings(
             hostname = reader.String(SurfaceNames.BundleName);
         }
 
-        if (hostname is not null && !HostnameStep.IsValidHostname(hostname))
+        if (hostname is not null && !SpecVocabulary.IsValidHostname(hostname))
         {
             reader.Diagnostics.Error(Messages.InvalidHostname, reader.Locate(SurfaceNames.Hostname), hostname);
         }

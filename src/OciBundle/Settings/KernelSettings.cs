@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using OciBundle.Diagnostics;
 using OciBundle.Request;
-using OciBundle.Steps;
 
 namespace OciBundle.Settings;
 
@@ -61,7 +60,7 @@ public sealed partial record KernelSettings(
                 value = null;
             }
 
-            result.Add(new(SysctlStep.Normalize(key), value, Origin.Item(SurfaceNames.Sysctl, item)));
+            result.Add(new(SpecVocabulary.NormalizeSysctl(key), value, Origin.Item(SurfaceNames.Sysctl, item)));
         }
 
         return result;
@@ -77,14 +76,14 @@ public sealed partial record KernelSettings(
         }
 
         var text = given.ToLowerInvariant();
-        if (RootfsPropagationStep.Values.Contains(text))
+        if (SpecVocabulary.RootfsPropagations.Contains(text))
         {
             return new(text, Origin.Property(reader, SurfaceNames.RootfsPropagation));
         }
 
         // runc and Docker take rshared and friends, but the spec's schema does not, so a
         // validating runtime (or a later runc) would refuse the bundle: point at the plain value.
-        if (text.StartsWith('r') && RootfsPropagationStep.Values.Contains(text[1..]))
+        if (text.StartsWith('r') && SpecVocabulary.RootfsPropagations.Contains(text[1..]))
         {
             reader.Diagnostics.Error(Messages.RecursiveRootfsPropagation, reader.Locate(SurfaceNames.RootfsPropagation), given, text[1..]);
             return null;

@@ -2,7 +2,6 @@ using System.Globalization;
 using OciBundle.Diagnostics;
 using OciBundle.Request;
 using OciBundle.Rootfs;
-using OciBundle.Steps;
 
 namespace OciBundle.Settings;
 
@@ -122,9 +121,9 @@ public sealed record ProcessSettings(
                 type = "RLIMIT_" + type;
             }
 
-            if (!RlimitStep.Known.Contains(type))
+            if (!SpecVocabulary.Rlimits.Contains(type))
             {
-                reader.Diagnostics.Error(Messages.UnknownRlimit, item.Location, item.ItemSpec, string.Join(", ", RlimitStep.Known), NearestName.Hint(type, RlimitStep.Known));
+                reader.Diagnostics.Error(Messages.UnknownRlimit, item.Location, item.ItemSpec, string.Join(", ", SpecVocabulary.Rlimits), NearestName.Hint(type, SpecVocabulary.Rlimits));
                 continue;
             }
 
@@ -259,7 +258,7 @@ public sealed record ProcessSettings(
     /// </summary>
     private static List<string> ReadEnvironment(RequestReader reader, IReadOnlyList<string> imageEnv)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = ProcessStep.DefaultPath };
+        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = SpecVocabulary.DefaultPath };
         var order = new List<string> { "PATH" };
         foreach (var variable in imageEnv)
         {
@@ -282,7 +281,7 @@ public sealed record ProcessSettings(
         {
             var name = item.ItemSpec;
             var value = item.Metadata.TryGetValue("Value", out var v) ? v : "";
-            if (!ProcessStep.IsValidEnvironmentName(name))
+            if (!SpecVocabulary.IsValidEnvironmentName(name))
             {
                 reader.Diagnostics.Error(Messages.InvalidEnvironmentName, item.Location, name);
                 continue;

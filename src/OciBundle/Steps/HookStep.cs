@@ -5,9 +5,6 @@ namespace OciBundle.Steps;
 /// <summary>hooks from the OciHook items read into <see cref="KernelSettings"/>; hooks of one stage run in item order.</summary>
 public static class HookStep
 {
-    /// <summary>The stages as the spec spells them (JSON names).</summary>
-    public static readonly IReadOnlyList<string> Stages = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"];
-
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
         var hooks = new Hooks();

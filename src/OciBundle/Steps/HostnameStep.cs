@@ -18,8 +18,4 @@ public static class HostnameStep
             context.Origins.Set(SpecPaths.Hostname, hostname.Origin);
         }
     }
-
-    /// <summary>What sethostname(2) takes and resolvers expect: 1 to 64 bytes of letters, digits, '-', '.', '_'.</summary>
-    public static bool IsValidHostname(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
 }

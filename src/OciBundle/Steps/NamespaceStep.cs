@@ -6,8 +6,6 @@ namespace OciBundle.Steps;
 /// <summary>linux.namespaces from the OciNamespace items read into <see cref="IsolationSettings"/>; a later item of a type takes the earlier one's place.</summary>
 public static class NamespaceStep
 {
-    public static readonly IReadOnlyList<string> Types = ["pid", "network", "ipc", "uts", "mount", "user", "cgroup", "time"];
-
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
         var namespaces = new List<Namespace>();

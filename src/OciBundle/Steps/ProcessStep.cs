@@ -6,8 +6,6 @@ namespace OciBundle.Steps;
 /// <summary>process: args, env, cwd, user (with umask), terminal, noNewPrivileges, oomScoreAdj, from <see cref="ProcessSettings"/>.</summary>
 public static class ProcessStep
 {
-    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
         var p = context.Settings.Process;
@@ -27,9 +25,4 @@ public static class ProcessStep
         process.NoNewPrivileges = p.NoNewPrivileges.Value;
         process.OomScoreAdj = p.OomScoreAdj?.Value;
     }
-
-    public static bool IsValidEnvironmentName(string name) =>
-        name.Length > 0
-        && (char.IsAsciiLetter(name[0]) || name[0] == '_')
-        && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

@@ -5,8 +5,6 @@ namespace OciBundle.Steps;
 /// <summary>linux.rootfsPropagation from <see cref="KernelSettings"/>.</summary>
 public static class RootfsPropagationStep
 {
-    public static readonly IReadOnlyList<string> Values = ["private", "shared", "slave", "unbindable"];
-
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
         if (context.Settings.Kernel.RootfsPropagation is { } propagation)

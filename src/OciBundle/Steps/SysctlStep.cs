@@ -23,7 +23,4 @@ public static class SysctlStep
 
         spec.Linux.Sysctl = sysctl.Count > 0 ? sysctl : null;
     }
-
-    /// <summary>The key as runc checks it: '/' (as in /proc/sys) written as '.'.</summary>
-    public static string Normalize(string key) => key.Replace('/', '.');
 }

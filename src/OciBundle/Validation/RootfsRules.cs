@@ -5,7 +5,6 @@ using OciBundle.Platform;
 using OciBundle.Rootfs;
 using OciBundle.Settings;
 using OciBundle.Spec;
-using OciBundle.Steps;
 
 namespace OciBundle.Validation;
 
@@ -274,7 +273,7 @@ public static class RootfsRules
     }
 
     private static string PathOf(RuntimeSpec spec) =>
-        spec.Process.Env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..] ?? ProcessStep.DefaultPath;
+        spec.Process.Env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..] ?? SpecVocabulary.DefaultPath;
 
     private static bool IsExecutable(RootfsEntry entry) => (entry.Mode & 0b001_001_001) != 0;
 

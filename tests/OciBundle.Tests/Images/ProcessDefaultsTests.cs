@@ -98,7 +98,7 @@ public class ProcessDefaultsTests
         var layer = layout.Layer(Tar("a=1"));
         layout.Index(Entry(layout.Image([layer], config: new { Env = new[] { "X=1" } })));
         var spec = Build(temp);
-        Assert.Equal(["PATH=" + ProcessStep.DefaultPath, "X=1"], spec.Process.Env);
+        Assert.Equal(["PATH=" + SpecVocabulary.DefaultPath, "X=1"], spec.Process.Env);
         Assert.Equal("/", spec.Process.Cwd);
     }
 

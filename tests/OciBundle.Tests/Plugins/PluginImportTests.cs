@@ -1,7 +1,7 @@
 using System.Runtime.Versioning;
 using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Spec;
-using OciBundle.Steps;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 
@@ -11,7 +11,7 @@ namespace OciBundle.Tests.Plugins;
 [UnsupportedOSPlatform("windows")]
 public sealed class PluginImportTests : IDisposable
 {
-    private const string DefaultPath = "PATH=" + ProcessStep.DefaultPath;
+    private const string DefaultPath = "PATH=" + SpecVocabulary.DefaultPath;
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
