@@ -1,13 +1,16 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.ElfFormat;
 using OciBundle.Images;
 using OciBundle.Images.Layers;
 using OciBundle.Images.Sources;
+using OciBundle.Platform;
 using OciBundle.Plugins;
+using OciBundle.Request;
 using OciBundle.Rootfs;
 using OciBundle.Seccomp;
+using OciBundle.Settings;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Validation;
 
 namespace OciBundle.Fuzz;

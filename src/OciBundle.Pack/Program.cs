@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using OciBundle;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
-using OciBundle.Output;
 using OciBundle.Pack;
+using OciBundle.Request;
 
 // ocibundle-pack ROOTFS-FOLDER OUTPUT-FOLDER [--level Optimal|Fastest|SmallestSize] [--format tar.gz|tar|directory] [--entrypoint /bin/sh]
 // Builds a bundle whose rootfs is ROOTFS-FOLDER, as OciBaseRootfs would, and prints one line per

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Build.Framework;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
@@ -10,7 +9,7 @@ namespace OciBundle.Tasks;
 /// <summary>
 /// Writes the OCI bundle. A thin adapter: it copies its parameters into a BundleRequest, runs the
 /// core library, and turns diagnostics into MSBuild errors and warnings with file and line. Its
-/// input parameters, one per task row of src/OciBundle/Building/SurfaceTable.txt, are generated
+/// input parameters, one per task row of src/OciBundle/Request/SurfaceTable.txt, are generated
 /// (OciBundle.SurfaceGenerator) into the other part of this partial class.
 /// </summary>
 public sealed partial class GenerateOciBundle : MSBuildTask, ICancelableTask

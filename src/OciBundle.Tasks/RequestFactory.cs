@@ -1,7 +1,7 @@
 using System.Collections;
 using Microsoft.Build.Framework;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 
 namespace OciBundle.Tasks;
 

@@ -1,13 +1,15 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Images;
 using OciBundle.Images.Layers;
-using OciBundle.Images.Writing;
 using OciBundle.Output;
+using OciBundle.Output.Image;
 using OciBundle.Plugins;
+using OciBundle.Request;
 using OciBundle.Rootfs;
 using OciBundle.Sbom;
+using OciBundle.Settings;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Validation;
 
 namespace OciBundle;

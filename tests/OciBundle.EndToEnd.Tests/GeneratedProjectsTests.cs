@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using OciBundle.Building;
+using OciBundle.Request;
 using OciBundle.Tests.Fuzz;
 using Xunit.Abstractions;
 

@@ -52,7 +52,7 @@ public static class ElfReader
     /// <summary>Null when the file is not ELF at all; an <see cref="ElfFormatException"/> when it is, but broken.</summary>
     public static ElfFile? Read(string path)
     {
-        using var stream = Building.InputFiles.OpenRead(path);
+        using var stream = Platform.InputFiles.OpenRead(path);
         return Read(stream);
     }
 

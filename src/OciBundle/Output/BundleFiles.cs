@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 
 namespace OciBundle.Output;
 
@@ -13,7 +13,7 @@ public static class BundleFiles
     public const string ConfigFileName = "config.json";
     public const string ChecksumsFileName = "SHA256SUMS";
 
-    /// <summary>The OCI image layout folder and its tar (Images/Writing writes them).</summary>
+    /// <summary>The OCI image layout folder and its tar (Output/Image writes them).</summary>
     public const string ImageLayoutName = "image";
     public const string ImageArchiveName = "image.tar";
 

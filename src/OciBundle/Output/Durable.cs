@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using OciBundle.Diagnostics;
-using OciBundle.Rootfs.Interop;
+using OciBundle.Platform.Interop;
 
 namespace OciBundle.Output;
 

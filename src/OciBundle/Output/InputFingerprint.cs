@@ -2,9 +2,9 @@ using System.Globalization;
 using System.IO.Enumeration;
 using System.Security.Cryptography;
 using System.Text;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
-using OciBundle.Rootfs;
+using OciBundle.Request;
+using OciBundle.Settings;
 
 namespace OciBundle.Output;
 

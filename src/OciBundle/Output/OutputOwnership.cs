@@ -1,6 +1,6 @@
 using System.Text;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Platform;
 
 namespace OciBundle.Output;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using OciBundle.Building;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 
 namespace OciBundle.Output;
 

@@ -204,10 +204,10 @@ public static class UpToDateStamp
     /// </summary>
     internal static string Identity(string path)
     {
-        Rootfs.Interop.StatxInfo? stat;
+        Platform.Interop.StatxInfo? stat;
         try
         {
-            stat = Rootfs.Interop.StatxInfo.TryGet(path);
+            stat = Platform.Interop.StatxInfo.TryGet(path);
         }
         catch (IOException)
         {

@@ -1,5 +1,5 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 
 namespace OciBundle.Plugins;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Platform;
+using OciBundle.Request;
 
 namespace OciBundle.Plugins;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 
 namespace OciBundle.Plugins;
 

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using OciBundle.Building;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Spec;
 
 namespace OciBundle.Plugins;

@@ -1,6 +1,6 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 
 namespace OciBundle.Plugins;
 

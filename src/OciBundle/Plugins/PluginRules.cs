@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Spec;
 
 namespace OciBundle.Plugins;

@@ -1,5 +1,6 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
+using OciBundle.Settings;
 
 namespace OciBundle.Plugins;
 

@@ -1,7 +1,7 @@
 using System.Runtime.ExceptionServices;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
-using OciBundle.Rootfs.Interop;
+using OciBundle.Platform;
+using OciBundle.Platform.Interop;
 
 namespace OciBundle.Rootfs;
 

@@ -1,5 +1,5 @@
 using OciBundle.Diagnostics;
-using OciBundle.Rootfs.Interop;
+using OciBundle.Platform.Interop;
 
 namespace OciBundle.Rootfs;
 

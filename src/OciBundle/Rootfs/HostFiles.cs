@@ -1,4 +1,4 @@
-using OciBundle.Building;
+using OciBundle.Platform;
 
 namespace OciBundle.Rootfs;
 

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using OciBundle.Rootfs.Interop;
+using OciBundle.Platform.Interop;
 
 namespace OciBundle.Rootfs;
 

@@ -1,5 +1,6 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Platform;
+using OciBundle.Request;
 
 namespace OciBundle.Rootfs;
 
@@ -8,8 +9,8 @@ namespace OciBundle.Rootfs;
 /// the base rootfs, then a .NET app's publish output, then OciRootfsDirectory, OciRootfsFile and
 /// OciRootfsSymlink items, in that order (later ones replace earlier ones at the same path), and
 /// whether the shared libraries of its ELF files are to be added afterwards. The settings stage
-/// reads it once (<see cref="BundleSettings.Rootfs"/>); a base image is the settings' own
-/// (<see cref="BundleSettings.BaseImage"/>), loaded into the tree before the plan applies.
+/// reads it once (<see cref="Settings.BundleSettings.Rootfs"/>); a base image is the settings' own
+/// (<see cref="Settings.BundleSettings.BaseImage"/>), loaded into the tree before the plan applies.
 /// </summary>
 public sealed class RootfsPlan
 {

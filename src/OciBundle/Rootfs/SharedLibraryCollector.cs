@@ -1,6 +1,7 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.ElfFormat;
+using OciBundle.Platform;
+using OciBundle.Request;
 
 namespace OciBundle.Rootfs;
 

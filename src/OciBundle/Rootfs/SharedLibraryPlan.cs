@@ -1,5 +1,6 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Platform;
+using OciBundle.Request;
 
 namespace OciBundle.Rootfs;
 

@@ -1,9 +1,10 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 
 namespace OciBundle.Sbom;
 

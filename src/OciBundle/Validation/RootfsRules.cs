@@ -1,8 +1,9 @@
 using System.Text;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.ElfFormat;
+using OciBundle.Platform;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Spec;
 
 namespace OciBundle.Validation;
@@ -272,7 +273,7 @@ public static class RootfsRules
     }
 
     private static string PathOf(RuntimeSpec spec) =>
-        spec.Process.Env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..] ?? ProcessStep.DefaultPath;
+        spec.Process.Env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..] ?? SpecVocabulary.DefaultPath;
 
     private static bool IsExecutable(RootfsEntry entry) => (entry.Mode & 0b001_001_001) != 0;
 

@@ -1,6 +1,7 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Spec;
+using OciBundle.Steps;
 
 namespace OciBundle.Validation;
 

@@ -1,6 +1,6 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Spec;
+using OciBundle.Steps;
 
 namespace OciBundle.Validation;
 

@@ -1,4 +1,5 @@
-using OciBundle.Building;
+using OciBundle.Request;
+using OciBundle.Settings;
 
 namespace OciBundle.Tests.Building;
 

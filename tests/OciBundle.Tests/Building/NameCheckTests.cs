@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
+using OciBundle.Settings;
+using OciBundle.Steps;
 using OciBundle.Tests.Diagnostics;
 using OciBundle.Tests.Support;
 
@@ -87,7 +89,7 @@ public class NameCheckTests
     [Fact]
     public void A_hook_stage_and_a_seccomp_action_name_the_nearest_too()
     {
-        Assert.Equal(" Did you mean poststart?", NearestName.Hint("postsart", HookStep.Stages));
+        Assert.Equal(" Did you mean poststart?", NearestName.Hint("postsart", SpecVocabulary.HookStages));
         Assert.Equal(" Did you mean SCMP_ACT_ERRNO?", NearestName.Hint("SCMP_ACT_ERNO", OciBundle.Seccomp.SeccompVocabulary.Actions));
         Assert.Equal("", NearestName.Hint("SCMP_ACT_WHATEVER", OciBundle.Seccomp.SeccompVocabulary.Actions));
     }

@@ -1,6 +1,8 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Plugins;
+using OciBundle.Request;
+using OciBundle.Settings;
+using OciBundle.Steps;
 
 namespace OciBundle.Tests.Building;
 

@@ -1,5 +1,7 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
+using OciBundle.Settings;
+using OciBundle.Steps;
 
 namespace OciBundle.Tests.Building;
 

@@ -1,7 +1,9 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
+using OciBundle.Steps;
 using OciBundle.Tests.Support;
 using OciBundle.Validation;
 

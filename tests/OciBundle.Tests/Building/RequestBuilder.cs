@@ -1,4 +1,4 @@
-using OciBundle.Building;
+using OciBundle.Request;
 using OciBundle.Tests.Support;
 
 namespace OciBundle.Tests.Building;

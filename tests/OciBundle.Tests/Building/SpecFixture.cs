@@ -1,7 +1,8 @@
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Validation;
 
 namespace OciBundle.Tests.Building;

@@ -1,4 +1,4 @@
-using OciBundle.Building;
+using OciBundle.Request;
 
 namespace OciBundle.Tests.Building;
 

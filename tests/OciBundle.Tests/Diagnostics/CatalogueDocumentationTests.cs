@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 
 namespace OciBundle.Tests.Diagnostics;
 

@@ -1,4 +1,4 @@
-using static OciBundle.Building.SurfaceNames;
+using static OciBundle.Request.SurfaceNames;
 
 namespace OciBundle.Tests.Fuzz;
 
@@ -33,13 +33,13 @@ internal static class FuzzValues
     public static readonly Dictionary<string, (string[] Good, string[] Miss)> Properties = new(StringComparer.Ordinal)
     {
         [BundleName] = (["app", "my-app", "a.b_c", new string('h', 64)], [new string('h', 65), "with space", "ü", "-lead", ""]),
-        [OciBundle.Building.SurfaceNames.Sbom] = (["spdx", "none", "SPDX", "None"], ["spdx2", "cyclonedx", "spdx-json", "no", ""]),
+        [OciBundle.Request.SurfaceNames.Sbom] = (["spdx", "none", "SPDX", "None"], ["spdx2", "cyclonedx", "spdx-json", "no", ""]),
         [RootfsFormat] = (["tar.gz", "tgz", "tar", "directory", "TAR.GZ", "Directory", "tar.zst", "tzst"], ["zip", "tar.bz2", "dir", "tar.gz.", "folder"]),
         [RootfsCompressionLevel] = (["Optimal", "Fastest", "SmallestSize", "fastest"], ["NoCompression", "1", "9", "best", "Smallest"]),
         [SourceDateEpoch] = (["0", "1767225600", "8589934591", "1"], ["8589934592", "-1", "1.5", "+5", "0x10", "9223372036854775807", "99999999999999999999", " 1 2"]),
         [SpecVersion] = (["1.0.2", "1.1.0", "1.1.0-rc.1", "1.2.0"], ["1.0", "v1.0.2", "1.0.2-", "1.0.2+build", "01.0.0", "1.0.2.3", "1..2"]),
         [TargetArchitecture] = (["amd64", "arm64", "x86_64", "aarch64", "i686", "armv7l", "ppc64le", "s390x", "riscv64", "AMD64"], ["mips", "x64_64", "arm64e", "wasm", "amd"]),
-        [global::OciBundle.Building.TargetArchitecture.RuntimeIdentifierProperty] = (["linux-x64", "linux-musl-arm64", "linux-arm", "linux-x86"], ["win-x64", "linux-mips64", "x64", "-", "linux-", "osx-arm64"]),
+        [global::OciBundle.Platform.TargetArchitecture.RuntimeIdentifierProperty] = (["linux-x64", "linux-musl-arm64", "linux-arm", "linux-x86"], ["win-x64", "linux-mips64", "x64", "-", "linux-", "osx-arm64"]),
         [SeccompProfile] = (["default", "unconfined", "DEFAULT"], ["./default", "none", "seccomp.json"]),
         [WorkingDirectory] = (["/", "/app", "/srv/a b", "/ü"], ["app", "./app", "~/x", "/a/../b", "//"]),
         [User] = (["0", "0:0", "1000:1000", "app", "app:staff", "1000:staff", "4294967294", "root"], ["4294967295", "-1", ":", "a:b:c", "1000:", "9app", "nobody", "app:nogroup", "ü"]),

@@ -1,4 +1,4 @@
-using static OciBundle.Building.SurfaceNames;
+using static OciBundle.Request.SurfaceNames;
 
 namespace OciBundle.Tests.Fuzz;
 

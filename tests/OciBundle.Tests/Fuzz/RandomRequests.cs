@@ -1,10 +1,10 @@
 using System.Text;
-using static OciBundle.Building.SurfaceNames;
+using static OciBundle.Request.SurfaceNames;
 
 namespace OciBundle.Tests.Fuzz;
 
 /// <summary>
-/// Makes random requests from a seed: every property of <see cref="OciBundle.Building.SurfaceNames"/>
+/// Makes random requests from a seed: every property of <see cref="OciBundle.Request.SurfaceNames"/>
 /// and every item type, with good values, near misses and junk. A third of the requests use good
 /// values only, so enough of them get as far as writing a bundle; the rest mostly fail in
 /// validation, which is cheap. The same seed always gives the same request.

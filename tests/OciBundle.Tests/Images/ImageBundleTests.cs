@@ -1,7 +1,7 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
-using OciBundle.Output;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Tests.Support;
 using static OciBundle.Tests.Images.TestLayout;
 

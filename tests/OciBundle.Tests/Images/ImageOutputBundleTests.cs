@@ -1,8 +1,9 @@
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 

@@ -1,6 +1,8 @@
-using OciBundle.Building;
-using OciBundle.Images.Writing;
+using OciBundle.Diagnostics;
+using OciBundle.Images;
 using OciBundle.Plugins;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Tests.Building;
 
 namespace OciBundle.Tests.Images;

@@ -1,6 +1,9 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
+using OciBundle.Steps;
 using OciBundle.Tests.Support;
 using static OciBundle.Tests.Images.TestLayout;
 
@@ -95,7 +98,7 @@ public class ProcessDefaultsTests
         var layer = layout.Layer(Tar("a=1"));
         layout.Index(Entry(layout.Image([layer], config: new { Env = new[] { "X=1" } })));
         var spec = Build(temp);
-        Assert.Equal(["PATH=" + ProcessStep.DefaultPath, "X=1"], spec.Process.Env);
+        Assert.Equal(["PATH=" + SpecVocabulary.DefaultPath, "X=1"], spec.Process.Env);
         Assert.Equal("/", spec.Process.Cwd);
     }
 

@@ -2,8 +2,10 @@ using System.Formats.Tar;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json;
-using OciBundle.Building;
+using OciBundle.Diagnostics;
 using OciBundle.Images;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Tests.Support;
 using static OciBundle.Tests.Images.TestLayout;
 

@@ -3,10 +3,12 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using OciBundle.Building;
+using OciBundle.Diagnostics;
 using OciBundle.Images;
 using OciBundle.Images.Layers;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 
 namespace OciBundle.Tests.Images;
 

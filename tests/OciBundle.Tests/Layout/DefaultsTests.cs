@@ -1,6 +1,6 @@
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Spec;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;

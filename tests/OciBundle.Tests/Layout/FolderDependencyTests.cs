@@ -15,18 +15,11 @@ public sealed partial class FolderDependencyTests(ITestOutputHelper output)
     /// <summary>The edges still allowed to close a cycle: (from, to) → why, and what removes it.</summary>
     private static readonly Dictionary<(string From, string To), string> AllowedBackEdges = new()
     {
-        [("Building", "Rootfs")] =
-            "Building holds both the request (read by every folder) and the spec steps; the steps use RootfsPath and "
-            + "InputFiles uses Rootfs/Interop's statx. Issue 14 items 2 and 5 (a request/settings folder apart from the "
-            + "spec steps, a platform folder for host files) remove it.",
-        [("Building", "Plugins")] =
-            "SpecBuilder runs PluginStep, ProcessStep and KnownNames use PluginVocabulary and PluginArgs, while Plugins "
-            + "reads the request. Issue 14 items 2 and 3 (plugin settings parsed once, the steps in their own folder) remove it.",
-        [("Building", "Images")] =
-            "The settings stage reads the base image (ReadingBaseImage: reference, manifest and config, whose values "
-            + "ProcessSettings takes as the process's defaults), the image group (ImageSettings) and ContainerNames through "
-            + "Images, and BundleSettings holds their types, while Images reads the request; no spec step uses Images. "
-            + "Issue 14 item 5 (the request and settings in a folder of their own, with the image readers) removes it.",
+        [("Settings", "Plugins")] =
+            "The plugin group's settings still live in Plugins/: BundleSettings holds PluginSettings (read from the request "
+            + "in Plugins/) and BundleFormat, BundleOptions takes BundleFormat, ProcessSettings reads PluginVocabulary's "
+            + "names, while PluginConfigWriter, PluginRootfs and PluginRules take BundleSettings. Issue 14 item 2 for the "
+            + "plugin group (PluginSettings, BundleFormat and the plugin's vocabulary as typed settings in Settings/) removes it.",
     };
 
     [Fact]

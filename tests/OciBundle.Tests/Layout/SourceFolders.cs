@@ -10,7 +10,7 @@ namespace OciBundle.Tests.Layout;
 /// <c>OciBundle.B.</c> or <c>B.</c>). Comments and string literals are left out, but for the holes of
 /// interpolated strings, so a type named inside one counts. A name after a '.' that is not a folder
 /// qualifier is a member (<c>SurfaceNames.BundleFormat</c>), not the type of that name.
-/// Sub-folders count as their top folder (Rootfs/Interop is Rootfs); files at the root are "(root)".
+/// Sub-folders count as their top folder (Platform/Interop is Platform); files at the root are "(root)".
 /// It over-approximates rather than misses: a stale <c>using</c> with a name that happens to match
 /// counts as a dependency, which is the safe side for a test against cycles.
 /// </summary>

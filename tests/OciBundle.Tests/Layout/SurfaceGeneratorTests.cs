@@ -15,13 +15,13 @@ namespace OciBundle.Tests.Layout;
 /// </summary>
 public sealed class SurfaceGeneratorTests
 {
-    private static readonly string Table = File.ReadAllText(CatalogueDocumentationTests.RepositoryFile("src", "OciBundle", "Building", "SurfaceTable.txt"));
+    private static readonly string Table = File.ReadAllText(CatalogueDocumentationTests.RepositoryFile("src", "OciBundle", "Request", "SurfaceTable.txt"));
 
     private static (GeneratorDriverRunResult Result, ImmutableArray<Diagnostic> Diagnostics) Run(string table, string output)
     {
         var driver = CSharpGeneratorDriver.Create(
             [new SurfaceGenerator.SurfaceGenerator().AsSourceGenerator()],
-            additionalTexts: [new TableText("/repo/src/OciBundle/Building/SurfaceTable.txt", table)],
+            additionalTexts: [new TableText("/repo/src/OciBundle/Request/SurfaceTable.txt", table)],
             optionsProvider: new Options(output));
         var run = driver.RunGeneratorsAndUpdateCompilation(CSharpCompilation.Create("surface"), out _, out var diagnostics);
         return (run.GetRunResult(), diagnostics);

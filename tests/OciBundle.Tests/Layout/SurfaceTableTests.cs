@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using OciBundle.Building;
-using OciBundle.Output;
+using OciBundle.Platform;
+using OciBundle.Request;
+using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Tasks;
 using OciBundle.Tests.Diagnostics;
 using OciBundle.Tests.Support;
@@ -12,7 +14,7 @@ using OciBundle.Tests.Support;
 namespace OciBundle.Tests.Layout;
 
 /// <summary>
-/// Issue 14 item 1: the MSBuild surface is one table, src/OciBundle/Building/SurfaceTable.txt.
+/// Issue 14 item 1: the MSBuild surface is one table, src/OciBundle/Request/SurfaceTable.txt.
 /// The build generates from it SurfaceNames, ForeignNames, PlumbingNames and SurfaceTable.Rows,
 /// and the task's parameters and their copy into the request; these tests prove that the
 /// generated task takes exactly the table's names and copies each under its key, and that what

@@ -1,8 +1,10 @@
 using System.Formats.Tar;
 using System.Runtime.Versioning;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
+using OciBundle.Request;
+using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 

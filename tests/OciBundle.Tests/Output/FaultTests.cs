@@ -1,8 +1,10 @@
 using System.Runtime.Versioning;
 using System.Text;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
+using OciBundle.Platform;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 

@@ -1,7 +1,8 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 

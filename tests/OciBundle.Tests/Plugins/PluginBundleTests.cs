@@ -2,9 +2,10 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Runtime.Versioning;
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Output;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Tests.Support;
 
 namespace OciBundle.Tests.Plugins;

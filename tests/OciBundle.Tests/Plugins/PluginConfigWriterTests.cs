@@ -1,8 +1,10 @@
 using System.Runtime.Versioning;
 using System.Text.Json;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Plugins;
+using OciBundle.Request;
+using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Spec;
 using OciBundle.Tests.Support;
 

@@ -1,7 +1,8 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
 using OciBundle.Plugins;
+using OciBundle.Request;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 using OciBundle.Validation;
 

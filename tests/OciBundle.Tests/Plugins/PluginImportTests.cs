@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
-using OciBundle.Plugins;
+using OciBundle.Request;
+using OciBundle.Settings;
 using OciBundle.Spec;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
@@ -11,7 +11,7 @@ namespace OciBundle.Tests.Plugins;
 [UnsupportedOSPlatform("windows")]
 public sealed class PluginImportTests : IDisposable
 {
-    private const string DefaultPath = "PATH=" + ProcessStep.DefaultPath;
+    private const string DefaultPath = "PATH=" + SpecVocabulary.DefaultPath;
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();

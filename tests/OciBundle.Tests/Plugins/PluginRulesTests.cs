@@ -1,9 +1,9 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
-using OciBundle.Output;
 using OciBundle.Plugins;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 

@@ -1,7 +1,10 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 

@@ -1,6 +1,8 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
 using OciBundle.Tests.Support;
 
 namespace OciBundle.Tests.Rootfs;

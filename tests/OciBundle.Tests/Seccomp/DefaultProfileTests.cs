@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Platform;
+using OciBundle.Request;
 using OciBundle.Seccomp;
+using OciBundle.Settings;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 
 namespace OciBundle.Tests.Seccomp;

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Spec;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 

@@ -1,6 +1,10 @@
 using System.Runtime.InteropServices;
-using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Platform;
+using OciBundle.Request;
 using OciBundle.Seccomp;
+using OciBundle.Settings;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 
 namespace OciBundle.Tests.Seccomp;

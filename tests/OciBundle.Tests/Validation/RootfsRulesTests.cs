@@ -1,6 +1,10 @@
 using System.Runtime.Versioning;
-using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Platform;
+using OciBundle.Request;
 using OciBundle.Rootfs;
+using OciBundle.Settings;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 using OciBundle.Tests.Support;
 using OciBundle.Validation;

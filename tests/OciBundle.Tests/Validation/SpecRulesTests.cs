@@ -1,4 +1,6 @@
-using OciBundle.Building;
+using OciBundle.Diagnostics;
+using OciBundle.Request;
+using OciBundle.Steps;
 using OciBundle.Tests.Building;
 using OciBundle.Validation;
 

@@ -1,5 +1,5 @@
-using OciBundle.Building;
 using OciBundle.Diagnostics;
+using OciBundle.Platform;
 using OciBundle.Rootfs;
 
 namespace OciBundle.Images.Sources;
