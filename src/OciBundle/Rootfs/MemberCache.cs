@@ -32,7 +32,8 @@ namespace OciBundle.Rootfs;
 /// A build's own outputs need no entries: their members are indexed where they landed in the
 /// output file (<see cref="MemberIndexName"/>), and the next build reads them from that file while
 /// it is still in place, only when the up-to-date stamp's <c>statx</c> identity proves it is the
-/// file indexed (<see cref="MemberIndex.Load"/>), checking each member's SHA-256 as it reads it.
+/// file indexed (<see cref="MemberIndex.Load"/>), checking each member's place by its gzip header
+/// and trailer, and after writing that the file was not written to meanwhile.
 /// </para>
 /// </summary>
 public sealed class MemberCache : IDisposable
@@ -196,34 +197,45 @@ public sealed class MemberCache : IDisposable
         return SHA256.HashData(input);
     }
 
-    /// <summary>
-    /// Reads the member stored under <paramref name="key"/> into <paramref name="buffer"/> and
-    /// returns its length, or -1 when there is none or it fails a check (then it is deleted).
-    /// </summary>
-    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer) => TryLoad(key, uncompressedLength, buffer, default);
+    /// <summary>The shortest gzip member: a 10-byte header, an empty deflate block, an 8-byte trailer.</summary>
+    internal const int MinimumMemberLength = 20;
 
-    /// <param name="sha256">When 32 bytes, receives the SHA-256 of the member returned (checked while it was read).</param>
-    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer, Span<byte> sha256)
+    /// <summary>
+    /// The member indexed under <paramref name="key"/> in a previous output proven unchanged, once
+    /// its place there is checked (<see cref="MemberIndex.TryFind"/>); null when there is none or
+    /// the check fails (then counted as dropped). Counted as reused: the caller copies it.
+    /// </summary>
+    public PreviousMember? TryFindPrevious(byte[] key, int uncompressedLength)
     {
-        var indexed = _members.TryRead(key, uncompressedLength, buffer, sha256, out var listed);
-        if (indexed >= 0)
+        var found = _members.TryFind(key, uncompressedLength, out var listed);
+        if (found is not null)
         {
             Interlocked.Increment(ref _reused);
-            return indexed;
         }
-
-        if (listed)
+        else if (listed)
         {
             Interlocked.Increment(ref _dropped); // the index pointed at bytes that are not that member: recompressed
         }
 
+        return found;
+    }
+
+    /// <summary>
+    /// Throws OCIB3004 when a previous output members were copied from was written to or replaced
+    /// since it was opened (<see cref="MemberIndex.EnsureUnchanged"/>). The gzip stream calls it
+    /// once every member is in the new output.
+    /// </summary>
+    public void EnsurePreviousUnchanged() => _members.EnsureUnchanged();
+
+    /// <summary>
+    /// Reads the member stored under <paramref name="key"/> in an entry of its own
+    /// (<c>&lt;key&gt;.gzm</c>) into <paramref name="buffer"/> and returns its length, or -1 when
+    /// there is none or it fails a check (then it is deleted).
+    /// </summary>
+    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer)
+    {
         var name = Name(key, MemberSuffix);
         var length = TryRead(name, key, uncompressedLength, buffer);
-        if (length >= 0 && sha256.Length == 32)
-        {
-            SHA256.HashData(buffer.AsSpan(0, length), sha256);
-        }
-
         if (length >= 0 && !LooksLikeMember(buffer.AsSpan(0, length), uncompressedLength))
         {
             Drop(name);
@@ -242,14 +254,14 @@ public sealed class MemberCache : IDisposable
     public void CountCompressed() => Interlocked.Increment(ref _compressed);
 
     /// <summary>
-    /// Notes that the member of <paramref name="uncompressedLength"/> bytes whose SHA-256 is
-    /// <paramref name="sha256"/> was written at <paramref name="offset"/> (<paramref name="length"/>
+    /// Notes that the member of <paramref name="uncompressedLength"/> bytes whose gzip trailer holds
+    /// the CRC-32 <paramref name="crc"/> was written at <paramref name="offset"/> (<paramref name="length"/>
     /// bytes) of the file <paramref name="output"/> that a build is staging, standing for each of
     /// <paramref name="keys"/>. Once the file is committed (<see cref="OutputsCommitted"/>), the
     /// next build copies it from there instead of compressing it: the cache keeps no second copy.
     /// </summary>
-    public void Record(string output, IEnumerable<byte[]> keys, long offset, int length, long uncompressedLength, ReadOnlySpan<byte> sha256) =>
-        _members.Record(output, keys, offset, length, uncompressedLength, sha256);
+    public void Record(string output, IEnumerable<byte[]> keys, long offset, int length, long uncompressedLength, uint crc) =>
+        _members.Record(output, keys, offset, length, uncompressedLength, crc);
 
     /// <summary>
     /// The outputs this build moved into place: <paramref name="staged"/> (where they were
@@ -445,7 +457,7 @@ public sealed class MemberCache : IDisposable
 
     /// <summary>A gzip member (RFC 1952) with no optional fields, whose trailer says <paramref name="uncompressedLength"/>.</summary>
     internal static bool LooksLikeMember(ReadOnlySpan<byte> member, int uncompressedLength) =>
-        member.Length >= 20 && member[0] == 0x1f && member[1] == 0x8b && member[2] == 8
+        member.Length >= MinimumMemberLength && member[0] == 0x1f && member[1] == 0x8b && member[2] == 8
         && BinaryPrimitives.ReadUInt32LittleEndian(member[^4..]) == (uint)uncompressedLength;
 }
 

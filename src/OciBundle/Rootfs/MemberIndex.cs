@@ -1,32 +1,37 @@
+using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using OciBundle.Diagnostics;
 
 namespace OciBundle.Rootfs;
 
 /// <summary>
 /// Where the members of the last build's outputs are in those outputs: one file,
 /// <see cref="MemberCache.MemberIndexName"/>, a header, per output a line "output sha256 size
-/// path" and its members "m key offset length uncompressed sha256", and a last line with the
-/// SHA-256 of all before it (<see cref="ChecksummedIndex"/>). A build reads it once
-/// (<see cref="Load"/>), keeping only the outputs provably unchanged since they were indexed, and
-/// reads members from them (<see cref="TryRead"/>); it notes where its own members land
-/// (<see cref="Record"/>) and writes the index of what it committed (<see cref="Write"/>).
+/// path" and its members "m key offset length uncompressed crc32" (the CRC-32 in the member's own
+/// gzip trailer), and a last line with the SHA-256 of all before it (<see cref="ChecksummedIndex"/>).
+/// A build reads it once (<see cref="Load"/>), keeping only the outputs provably unchanged since
+/// they were indexed, and finds members in them (<see cref="TryFind"/>), which the gzip stream
+/// copies into the new output without reading them; it notes where its own members land
+/// (<see cref="Record"/>), writes the index of what it committed (<see cref="Write"/>), and proves
+/// after writing that the previous outputs were not written to meanwhile
+/// (<see cref="EnsureUnchanged"/>). See docs/performance.md for why that is sound.
 /// </summary>
 internal sealed class MemberIndex : IDisposable
 {
-    private const string Header = "oci-bundle-members 1";
+    private const string Header = "oci-bundle-members 2";
 
     private readonly string _path;
     private readonly Action<string> _drop;
 
     // Members of the previous outputs, by key (hex): only outputs proven unchanged since they were indexed (Load).
-    private readonly Dictionary<string, IndexedMember> _previous = new(StringComparer.Ordinal);
-    private readonly List<SafeFileHandle> _previousFiles = [];
+    private readonly Dictionary<string, PreviousMember> _previous = new(StringComparer.Ordinal);
+    private readonly List<(SafeFileHandle File, string Path, string Digest)> _previousFiles = [];
+    private Func<string, string, bool>? _stillAsWritten;
 
     // Members of this build's outputs, by the staged file they went into; written as the index once committed.
-    private readonly Dictionary<string, List<(string Key, long Offset, int Length, long Uncompressed, string Sha256)>> _written = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Key, long Offset, int Length, long Uncompressed, uint Crc)>> _written = new(StringComparer.Ordinal);
     private List<(string Path, string Sha256, long Size, string Staged)>? _committed;
 
     /// <param name="drop">Deletes a file and, when asked, counts it as damaged (the cache's OCIB5013 figures).</param>
@@ -53,6 +58,7 @@ internal sealed class MemberIndex : IDisposable
     /// </summary>
     public void Load(Func<string, string, bool> stillAsWritten)
     {
+        _stillAsWritten = stillAsWritten;
         var rows = ChecksummedIndex.Read(_path, Header, out var damaged);
         if (rows is null)
         {
@@ -72,35 +78,53 @@ internal sealed class MemberIndex : IDisposable
             {
                 current = long.TryParse(size, out var length) ? OpenIfUnchanged(output, digest, length, stillAsWritten) : null;
             }
-            else if (current is not null && line.Split(' ') is ["m", { Length: 64 } key, var offset, var length, var uncompressed, { Length: 64 } sha]
-                && long.TryParse(offset, out var at) && int.TryParse(length, out var count) && long.TryParse(uncompressed, out var bytes))
+            else if (current is not null && line.Split(' ') is ["m", { Length: 64 } key, var offset, var length, var uncompressed, { Length: 8 } crc]
+                && long.TryParse(offset, out var at) && int.TryParse(length, out var count) && long.TryParse(uncompressed, out var bytes)
+                && uint.TryParse(crc, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var crc32))
             {
-                _previous.TryAdd(key, new IndexedMember(current, at, count, bytes, Convert.FromHexString(sha)));
+                _previous.TryAdd(key, new PreviousMember(current, at, count, bytes, crc32));
             }
         }
     }
 
     /// <summary>
-    /// Reads the member indexed under <paramref name="key"/> into <paramref name="buffer"/> and
-    /// returns its length; -1 when there is none (<paramref name="found"/> false) or it fails a
-    /// check (true). See <see cref="TryReadIndexed"/>.
+    /// The member indexed under <paramref name="key"/> in a previous output, once its place there
+    /// is checked (<see cref="Check"/>); null when there is none (<paramref name="listed"/> false)
+    /// or the check fails (true). Its bytes are not read: the gzip stream copies them.
     /// </summary>
-    public int TryRead(byte[] key, int uncompressedLength, byte[] buffer, Span<byte> sha256, out bool found)
+    public PreviousMember? TryFind(byte[] key, int uncompressedLength, out bool listed)
     {
-        found = false;
+        listed = false;
         if (_previous.Count == 0 || !_previous.TryGetValue(Convert.ToHexString(key), out var indexed))
         {
-            return -1;
+            return null;
         }
 
-        found = true;
-        return TryReadIndexed(indexed, uncompressedLength, buffer, sha256) ? indexed.Length : -1;
+        listed = true;
+        return Check(indexed, uncompressedLength) ? indexed : null;
+    }
+
+    /// <summary>
+    /// Throws OCIB3004 when a previous output this build copied members from is no longer the file
+    /// its identity named when it was opened: something wrote to it (a new ctime) or replaced it
+    /// while this build read it, so the members copied may not be the bytes indexed. Called once
+    /// the output holding them is written, before anything is committed.
+    /// </summary>
+    public void EnsureUnchanged()
+    {
+        foreach (var (file, path, digest) in _previousFiles)
+        {
+            if (!_stillAsWritten!(path, digest) || !SameFile(file, path))
+            {
+                throw new OciBundleException(Diagnostic.Error(
+                    Messages.UnreadableInput, null, "the previous bundle", path, "it was written to while this build copied its unchanged gzip members; stop whatever writes to the bundle and build again"));
+            }
+        }
     }
 
     /// <summary>Notes where a member of this build's output <paramref name="output"/> (staged) landed; see <see cref="MemberCache.Record"/>.</summary>
-    public void Record(string output, IEnumerable<byte[]> keys, long offset, int length, long uncompressedLength, ReadOnlySpan<byte> sha256)
+    public void Record(string output, IEnumerable<byte[]> keys, long offset, int length, long uncompressedLength, uint crc)
     {
-        var sha = Convert.ToHexString(sha256);
         lock (_written)
         {
             if (!_written.TryGetValue(output, out var rows))
@@ -110,7 +134,7 @@ internal sealed class MemberIndex : IDisposable
 
             foreach (var key in keys)
             {
-                rows.Add((Convert.ToHexString(key), offset, length, uncompressedLength, sha));
+                rows.Add((Convert.ToHexString(key), offset, length, uncompressedLength, crc));
             }
         }
     }
@@ -140,7 +164,7 @@ internal sealed class MemberIndex : IDisposable
                 text.Append(CultureInfo.InvariantCulture, $"output {output.Sha256} {output.Size} {output.Path}\n");
                 foreach (var row in rows)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"m {row.Key} {row.Offset} {row.Length} {row.Uncompressed} {row.Sha256}\n");
+                    text.Append(CultureInfo.InvariantCulture, $"m {row.Key} {row.Offset} {row.Length} {row.Uncompressed} {row.Crc:x8}\n");
                 }
             }
         }
@@ -161,7 +185,7 @@ internal sealed class MemberIndex : IDisposable
     /// <summary>Closes the previous outputs (read only while the new ones are written, before the commit renames them aside).</summary>
     public void Dispose()
     {
-        foreach (var file in _previousFiles)
+        foreach (var (file, _, _) in _previousFiles)
         {
             file.Dispose();
         }
@@ -187,7 +211,7 @@ internal sealed class MemberIndex : IDisposable
                 return null;
             }
 
-            _previousFiles.Add(handle);
+            _previousFiles.Add((handle, output, digest));
             return handle;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -197,45 +221,28 @@ internal sealed class MemberIndex : IDisposable
     }
 
     /// <summary>
-    /// Reads an indexed member from the previous output and checks it: its SHA-256 (as written),
-    /// the gzip header and the trailer's length. The identity proved the file unchanged when it
-    /// was opened; the hash also covers a write racing this build's read.
+    /// Checks an indexed member's place in the previous output without reading the member: it
+    /// stands for as many bytes as wanted, and the file holds a gzip header where the row says it
+    /// starts and, where it says it ends, the trailer the row names (the member's CRC-32 and
+    /// length). A row that points elsewhere (another member, past the end, a shifted offset) meets
+    /// other bytes there. The file itself is proven unchanged by its identity (<see cref="Load"/>,
+    /// <see cref="EnsureUnchanged"/>), which is what makes the member's other bytes the indexed ones.
     /// </summary>
-    private static bool TryReadIndexed(IndexedMember member, int uncompressedLength, byte[] buffer, Span<byte> sha256)
+    private static bool Check(PreviousMember member, int uncompressedLength)
     {
-        if (member.Uncompressed != uncompressedLength || member.Length <= 0 || member.Length > buffer.Length || member.Offset < 0)
+        if (member.Uncompressed != uncompressedLength || member.Offset < 0 || member.Length < MemberCache.MinimumMemberLength)
         {
             return false;
         }
 
         try
         {
-            var span = buffer.AsSpan(0, member.Length);
-            var read = 0;
-            while (read < span.Length)
-            {
-                var n = RandomAccess.Read(member.File, span[read..], member.Offset + read);
-                if (n <= 0)
-                {
-                    return false; // past the end
-                }
-
-                read += n;
-            }
-
-            Span<byte> actual = stackalloc byte[32];
-            SHA256.HashData(span, actual);
-            if (!actual.SequenceEqual(member.Sha256) || !MemberCache.LooksLikeMember(span, uncompressedLength))
-            {
-                return false;
-            }
-
-            if (sha256.Length == 32)
-            {
-                actual.CopyTo(sha256);
-            }
-
-            return true;
+            Span<byte> head = stackalloc byte[3];
+            Span<byte> trailer = stackalloc byte[8];
+            return RandomAccess.Read(member.File, head, member.Offset) == 3 && head.SequenceEqual(GzipHead)
+                && RandomAccess.Read(member.File, trailer, member.Offset + member.Length - 8) == 8
+                && BinaryPrimitives.ReadUInt32LittleEndian(trailer) == member.Crc
+                && BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) == (uint)uncompressedLength;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
@@ -243,5 +250,27 @@ internal sealed class MemberIndex : IDisposable
         }
     }
 
-    private sealed record IndexedMember(SafeFileHandle File, long Offset, int Length, long Uncompressed, byte[] Sha256);
+    private static ReadOnlySpan<byte> GzipHead => [0x1f, 0x8b, 8];
+
+    /// <summary>Whether the open handle is still the file at <paramref name="path"/> (device and inode).</summary>
+    private static bool SameFile(SafeFileHandle file, string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true; // no identities there: the stamp had none, so no previous output was opened
+        }
+
+        try
+        {
+            return Interop.StatxInfo.TryGet(path, followLinks: true) is { } now && Interop.StatxInfo.TryGet(file) is { } open
+                && now.Inode == open.Inode && now.DeviceMajor == open.DeviceMajor && now.DeviceMinor == open.DeviceMinor;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 }
+
+/// <summary>A member of the previous output: <paramref name="Length"/> bytes at <paramref name="Offset"/> of <paramref name="File"/>, standing for <paramref name="Uncompressed"/> bytes whose CRC-32 is <paramref name="Crc"/>.</summary>
+public sealed record PreviousMember(SafeFileHandle File, long Offset, int Length, long Uncompressed, uint Crc);
