@@ -24,6 +24,7 @@ internal sealed class HashedOutputFile : WriteOnlyStream, IFileRangeTarget
     private const long WritebackStep = 8 << 20;
 
     private readonly SafeFileHandle _file;
+    private readonly string _path;
     private readonly BuildTimings? _timings = BuildTimings.Current;
     private readonly object _gate = new();
     private readonly Thread _hasher;
@@ -38,6 +39,7 @@ internal sealed class HashedOutputFile : WriteOnlyStream, IFileRangeTarget
     public HashedOutputFile(string path, bool inKernel = true)
     {
         _inKernel = inKernel;
+        _path = path;
         _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         _hasher = new Thread(Hash) { IsBackground = true, Name = "OciBundle output hash" };
         _hasher.Start();
@@ -78,7 +80,7 @@ internal sealed class HashedOutputFile : WriteOnlyStream, IFileRangeTarget
         Close(wait: true);
         if (_failure is not null)
         {
-            throw new IOException($"Reading back '{_file}' to hash it failed: {_failure.Message}", _failure);
+            throw new IOException($"Reading back '{_path}' to hash it failed: {_failure.Message}", _failure);
         }
 
         return _digest!;
