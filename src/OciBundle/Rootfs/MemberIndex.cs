@@ -30,6 +30,9 @@ internal sealed class MemberIndex : IDisposable
     private readonly List<(SafeFileHandle File, string Path, string Digest)> _previousFiles = [];
     private Func<string, string, bool>? _stillAsWritten;
 
+    // The previous outputs members were found in (TryFind): the ones EnsureUnchanged proves.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SafeFileHandle, byte> _used = new();
+
     // Members of this build's outputs, by the staged file they went into; written as the index once committed.
     private readonly Dictionary<string, List<(string Key, long Offset, int Length, long Uncompressed, uint Crc)>> _written = new(StringComparer.Ordinal);
     private List<(string Path, string Sha256, long Size, string Staged)>? _committed;
@@ -101,7 +104,13 @@ internal sealed class MemberIndex : IDisposable
         }
 
         listed = true;
-        return Check(indexed, uncompressedLength) ? indexed : null;
+        if (!Check(indexed, uncompressedLength))
+        {
+            return null;
+        }
+
+        _used.TryAdd(indexed.File, 0);
+        return indexed;
     }
 
     /// <summary>
@@ -114,7 +123,7 @@ internal sealed class MemberIndex : IDisposable
     {
         foreach (var (file, path, digest) in _previousFiles)
         {
-            if (!_stillAsWritten!(path, digest) || !SameFile(file, path))
+            if (_used.ContainsKey(file) && (!_stillAsWritten!(path, digest) || !SameFile(file, path)))
             {
                 throw new OciBundleException(Diagnostic.Error(
                     Messages.UnreadableInput, null, "the previous bundle", path, "it was written to while this build copied its unchanged gzip members; stop whatever writes to the bundle and build again"));
@@ -192,6 +201,7 @@ internal sealed class MemberIndex : IDisposable
 
         _previousFiles.Clear();
         _previous.Clear();
+        _used.Clear();
     }
 
     private SafeFileHandle? OpenIfUnchanged(string output, string digest, long size, Func<string, string, bool> stillAsWritten)
