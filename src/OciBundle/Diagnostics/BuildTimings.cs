@@ -50,6 +50,9 @@ public sealed class BuildTimings
 
         /// <summary>Putting staged data on disk (syncfs, fsync).</summary>
         Sync,
+
+        /// <summary>SHA-256 of the gzip output, read back on a thread of its own beside the writer (not part of <see cref="Output"/>).</summary>
+        OutputHash,
     }
 
     /// <summary>The timings of the build running on this thread, if any.</summary>

@@ -87,21 +87,21 @@ public static class BundleFiles
 
     private static BundleOutputFile WriteTarball(string path, Compression compression, CompressionLevel level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest = null, MemberCache? cache = null)
     {
+        if (compression == Compression.Gzip)
+        {
+            return WriteGzipTarball(path, level, mtime, write, tarDigest, cache);
+        }
+
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         var hashing = new HashingStream(new TimedStream(file, BuildTimings.Part.Output, leaveOpen: true));
-        // On all cores either way: the compressor's work is nearly all of the cost, and its bytes do not depend on the core count.
-        // gzip members follow the tar entries (the writer cuts them), with or without a cache: same bytes.
-        // With a cache, the members are indexed where they land in this file, for the next build to copy from it.
-        var gzip = compression == Compression.Gzip ? new ParallelGzipStream(hashing, level, leaveOpen: true, cache: cache, indexAs: path) : null;
         Stream target = compression switch
         {
-            Compression.Gzip => new TimedStream(gzip!, BuildTimings.Part.Compress, leaveOpen: false),
             Compression.Zstd => new TimedStream(ReproducibleZstd.Create(hashing, level, leaveOpen: true), BuildTimings.Part.Compress, leaveOpen: false),
             _ => hashing,
         };
         var compressed = compression != Compression.None;
         var tar = tarDigest is not null && compressed ? new HashingStream(target) : null;
-        using (var writer = new ReproducibleTarWriter(tar ?? target, mtime, leaveOpen: tar is not null, members: gzip, contentNeeded: tar is not null))
+        using (var writer = new ReproducibleTarWriter(tar ?? target, mtime, leaveOpen: tar is not null))
         {
             write(writer);
         }
@@ -112,7 +112,7 @@ public static class BundleFiles
             tar.Dispose();
         }
 
-        target.Dispose(); // the gzip or zstd trailer, when compressing
+        target.Dispose(); // the zstd trailer, when compressing
         hashing.Dispose();
         if (tarDigest is not null && !compressed)
         {
@@ -120,6 +120,36 @@ public static class BundleFiles
         }
 
         return new BundleOutputFile(path, "", hashing.BytesWritten, hashing.HexDigest());
+    }
+
+    /// <summary>
+    /// gzip on all cores (the compressor's work is nearly all of the cost, and its bytes do not
+    /// depend on the core count), in members that follow the tar entries (the writer cuts them),
+    /// with or without a cache: the same bytes. With a cache, members are indexed where they land
+    /// in this file, for the next build to copy from it, and members of the previous output are
+    /// copied from there in the kernel. The file's SHA-256 is taken beside the writer
+    /// (<see cref="HashedOutputFile"/>).
+    /// </summary>
+    private static BundleOutputFile WriteGzipTarball(string path, CompressionLevel level, long mtime, Action<ReproducibleTarWriter> write, Action<string>? tarDigest, MemberCache? cache)
+    {
+        using var file = new HashedOutputFile(path);
+        var gzip = new ParallelGzipStream(file, level, leaveOpen: true, cache: cache, indexAs: path);
+        var target = new TimedStream(gzip, BuildTimings.Part.Compress, leaveOpen: false);
+        var tar = tarDigest is not null ? new HashingStream(target) : null;
+        using (var writer = new ReproducibleTarWriter(tar ?? (Stream)target, mtime, leaveOpen: tar is not null, members: gzip, contentNeeded: tar is not null))
+        {
+            write(writer);
+        }
+
+        if (tar is not null)
+        {
+            tarDigest!(tar.HexDigest());
+            tar.Dispose();
+        }
+
+        target.Dispose(); // the last members, and the check that the previous output was not written to meanwhile
+        var digest = file.Finish();
+        return new BundleOutputFile(path, "", file.BytesWritten, digest);
     }
 
     private static string Hex(byte[] digest) => Convert.ToHexString(digest).ToLowerInvariant();

@@ -38,10 +38,25 @@ public sealed class BundleStaging : IDisposable
     /// <summary>Scratch space for base-archive contents; never moved into place.</summary>
     public string SpoolDirectory { get; }
 
+    /// <summary>Throws OCIB5006 unless every bundle name in <paramref name="outputDirectory"/> is provably ours (<see cref="OutputOwnership.RefuseForeign"/>).</summary>
+    public static void CheckOwnership(string outputDirectory, string? stampFile) => OutputOwnership.RefuseForeign(outputDirectory, OwnedNames, stampFile);
+
     /// <param name="stampFile">The project's up-to-date stamp: proof of ownership for bundles written before the marker.</param>
-    public static BundleStaging Create(string outputDirectory, string? stampFile = null)
+    /// <param name="ownership">
+    /// <see cref="CheckOwnership"/> already started for this folder (beside the fingerprint, when
+    /// it has to hash); awaited here, before anything is created, so its error comes first as before.
+    /// </param>
+    public static BundleStaging Create(string outputDirectory, string? stampFile = null, Task? ownership = null)
     {
-        OutputOwnership.RefuseForeign(outputDirectory, OwnedNames, stampFile);
+        if (ownership is not null)
+        {
+            ownership.GetAwaiter().GetResult();
+        }
+        else
+        {
+            CheckOwnership(outputDirectory, stampFile);
+        }
+
         var created = !System.IO.Directory.Exists(outputDirectory);
         System.IO.Directory.CreateDirectory(outputDirectory);
         try

@@ -32,7 +32,8 @@ namespace OciBundle.Rootfs;
 /// A build's own outputs need no entries: their members are indexed where they landed in the
 /// output file (<see cref="MemberIndexName"/>), and the next build reads them from that file while
 /// it is still in place, only when the up-to-date stamp's <c>statx</c> identity proves it is the
-/// file indexed (<see cref="LoadPreviousOutputs"/>), checking each member's SHA-256 as it reads it.
+/// file indexed (<see cref="MemberIndex.Load"/>), checking each member's place by its gzip header
+/// and trailer, and after writing that the file was not written to meanwhile.
 /// </para>
 /// </summary>
 public sealed class MemberCache : IDisposable
@@ -49,26 +50,17 @@ public sealed class MemberCache : IDisposable
     /// <summary>Where the members of the last build's outputs are in those outputs (key, offset, length), valid only for the file the index names.</summary>
     public const string MemberIndexName = "members.idx";
 
-    private const string MemberIndexHeader = "oci-bundle-members 1";
     private const string MemberSuffix = ".gzm";
     private const string DigestSuffix = ".dig";
     private const int HeaderLength = 8 + 32 + 8 + 4 + 32;
-    private const string DigestIndexHeader = "oci-bundle-digests 1";
     private static ReadOnlySpan<byte> Magic => "OCIBGZC1"u8;
 
     private readonly byte[] _prefix;
     private readonly DateTime _started;
     private readonly Func<string, bool> _untrusted;
     private readonly ConcurrentDictionary<string, byte> _used = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ContentDigests.FileDigest> _usedDigests = new(StringComparer.Ordinal);
-    private readonly Lazy<Dictionary<string, ContentDigests.FileDigest>> _digestIndex;
-    // Members of the previous outputs, by key (hex): only outputs proven unchanged since they were indexed (LoadPreviousOutputs).
-    private readonly Dictionary<string, IndexedMember> _previous = new(StringComparer.Ordinal);
-    private readonly List<SafeFileHandle> _previousFiles = [];
-
-    // Members of this build's outputs, by the staged file they went into; written as the index once committed.
-    private readonly Dictionary<string, List<(string Key, long Offset, int Length, long Uncompressed, string Sha256)>> _written = new(StringComparer.Ordinal);
-    private List<(string Path, string Sha256, long Size, string Staged)>? _committed;
+    private readonly DigestIndex _digests;
+    private readonly MemberIndex _members;
     private long _reused;
     private long _compressed;
     private long _dropped;
@@ -82,11 +74,12 @@ public sealed class MemberCache : IDisposable
         var runtime = $"OciBundle member cache 1|{RuntimeInformation.FrameworkDescription}|{RuntimeInformation.OSArchitecture}|"
             + $"{typeof(GZipStream).Assembly.ManifestModule.ModuleVersionId}|{typeof(MemberCache).Assembly.ManifestModule.ModuleVersionId}";
         _prefix = SHA256.HashData(Encoding.UTF8.GetBytes(runtime));
-        _digestIndex = new Lazy<Dictionary<string, ContentDigests.FileDigest>>(ReadDigestIndex);
+        _digests = new DigestIndex(folder, path => Drop(path));
+        _members = new MemberIndex(folder, Drop);
     }
 
     /// <summary>Members found in the previous outputs (their index proven to describe them); 0 when the index is missing, damaged, or its outputs changed.</summary>
-    public int IndexedMembers => _previous.Count;
+    public int IndexedMembers => _members.Count;
 
     public string Folder { get; }
 
@@ -130,7 +123,8 @@ public sealed class MemberCache : IDisposable
             var cache = new MemberCache(folder, untrusted, started);
             if (stillAsWritten is not null)
             {
-                cache.LoadPreviousOutputs(stillAsWritten);
+                cache._members.Load(stillAsWritten);
+                cache.WasEmpty = cache.WasEmpty && cache._members.Count == 0;
             }
 
             return cache;
@@ -203,33 +197,45 @@ public sealed class MemberCache : IDisposable
         return SHA256.HashData(input);
     }
 
+    /// <summary>The shortest gzip member: a 10-byte header, an empty deflate block, an 8-byte trailer.</summary>
+    internal const int MinimumMemberLength = 20;
+
     /// <summary>
-    /// Reads the member stored under <paramref name="key"/> into <paramref name="buffer"/> and
-    /// returns its length, or -1 when there is none or it fails a check (then it is deleted).
+    /// The member indexed under <paramref name="key"/> in a previous output proven unchanged, once
+    /// its place there is checked (<see cref="MemberIndex.TryFind"/>); null when there is none or
+    /// the check fails (then counted as dropped). Counted as reused: the caller copies it.
     /// </summary>
-    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer) => TryLoad(key, uncompressedLength, buffer, default);
-
-    /// <param name="sha256">When 32 bytes, receives the SHA-256 of the member returned (checked while it was read).</param>
-    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer, Span<byte> sha256)
+    public PreviousMember? TryFindPrevious(byte[] key, int uncompressedLength)
     {
-        if (_previous.Count > 0 && _previous.TryGetValue(Convert.ToHexString(key), out var indexed))
+        var found = _members.TryFind(key, uncompressedLength, out var listed);
+        if (found is not null)
         {
-            if (TryReadIndexed(indexed, uncompressedLength, buffer, sha256))
-            {
-                Interlocked.Increment(ref _reused);
-                return indexed.Length;
-            }
-
+            Interlocked.Increment(ref _reused);
+        }
+        else if (listed)
+        {
             Interlocked.Increment(ref _dropped); // the index pointed at bytes that are not that member: recompressed
         }
 
+        return found;
+    }
+
+    /// <summary>
+    /// Throws OCIB3004 when a previous output members were copied from was written to or replaced
+    /// since it was opened (<see cref="MemberIndex.EnsureUnchanged"/>). The gzip stream calls it
+    /// once every member is in the new output.
+    /// </summary>
+    public void EnsurePreviousUnchanged() => _members.EnsureUnchanged();
+
+    /// <summary>
+    /// Reads the member stored under <paramref name="key"/> in an entry of its own
+    /// (<c>&lt;key&gt;.gzm</c>) into <paramref name="buffer"/> and returns its length, or -1 when
+    /// there is none or it fails a check (then it is deleted).
+    /// </summary>
+    public int TryLoad(byte[] key, int uncompressedLength, byte[] buffer)
+    {
         var name = Name(key, MemberSuffix);
         var length = TryRead(name, key, uncompressedLength, buffer);
-        if (length >= 0 && sha256.Length == 32)
-        {
-            SHA256.HashData(buffer.AsSpan(0, length), sha256);
-        }
-
         if (length >= 0 && !LooksLikeMember(buffer.AsSpan(0, length), uncompressedLength))
         {
             Drop(name);
@@ -248,36 +254,21 @@ public sealed class MemberCache : IDisposable
     public void CountCompressed() => Interlocked.Increment(ref _compressed);
 
     /// <summary>
-    /// Notes that the member of <paramref name="uncompressedLength"/> bytes whose SHA-256 is
-    /// <paramref name="sha256"/> was written at <paramref name="offset"/> (<paramref name="length"/>
+    /// Notes that the member of <paramref name="uncompressedLength"/> bytes whose gzip trailer holds
+    /// the CRC-32 <paramref name="crc"/> was written at <paramref name="offset"/> (<paramref name="length"/>
     /// bytes) of the file <paramref name="output"/> that a build is staging, standing for each of
     /// <paramref name="keys"/>. Once the file is committed (<see cref="OutputsCommitted"/>), the
     /// next build copies it from there instead of compressing it: the cache keeps no second copy.
     /// </summary>
-    public void Record(string output, IEnumerable<byte[]> keys, long offset, int length, long uncompressedLength, ReadOnlySpan<byte> sha256)
-    {
-        var sha = Convert.ToHexString(sha256);
-        lock (_written)
-        {
-            if (!_written.TryGetValue(output, out var rows))
-            {
-                _written[output] = rows = [];
-            }
-
-            foreach (var key in keys)
-            {
-                rows.Add((Convert.ToHexString(key), offset, length, uncompressedLength, sha));
-            }
-        }
-    }
+    public void Record(string output, IEnumerable<byte[]> keys, long offset, int length, long uncompressedLength, uint crc) =>
+        _members.Record(output, keys, offset, length, uncompressedLength, crc);
 
     /// <summary>
     /// The outputs this build moved into place: <paramref name="staged"/> (where they were
     /// written) and <paramref name="committed"/> (where they are now, with their SHA-256 and size),
     /// matched by kind. <see cref="Trim"/> writes the index of their members.
     /// </summary>
-    public void OutputsCommitted(IEnumerable<(string Staged, string Path, string Sha256, long Size)> outputs) =>
-        _committed = outputs.Select(o => (o.Path, o.Sha256, o.Size, o.Staged)).ToList();
+    public void OutputsCommitted(IEnumerable<(string Staged, string Path, string Sha256, long Size)> outputs) => _members.Committed(outputs);
 
     /// <summary>Stores a member just compressed (best effort: a cache that cannot be written only costs time).</summary>
     public void Store(byte[] key, int uncompressedLength, ReadOnlySpan<byte> member, bool counted = true)
@@ -291,20 +282,10 @@ public sealed class MemberCache : IDisposable
     }
 
     /// <summary>The SBOM digests of a file read by an earlier build (from <see cref="DigestIndexName"/>), or null.</summary>
-    public ContentDigests.FileDigest? TryLoadDigest(FileIdentity file)
-    {
-        var name = Convert.ToHexString(file.Key);
-        if (!_digestIndex.Value.TryGetValue(name, out var digest))
-        {
-            return null;
-        }
-
-        _usedDigests.TryAdd(name, digest);
-        return digest;
-    }
+    public ContentDigests.FileDigest? TryLoadDigest(FileIdentity file) => _digests.TryLoad(file);
 
     /// <summary>Remembers the digests of a file just read, for <see cref="Trim"/> to write into the index.</summary>
-    public void StoreDigest(FileIdentity file, ContentDigests.FileDigest digest) => _usedDigests[Convert.ToHexString(file.Key)] = digest;
+    public void StoreDigest(FileIdentity file, ContentDigests.FileDigest digest) => _digests.Store(file, digest);
 
     /// <summary>
     /// The key of a group of small entries held in <paramref name="block"/>, where the data of some
@@ -353,8 +334,8 @@ public sealed class MemberCache : IDisposable
     /// </summary>
     public void Trim()
     {
-        WriteDigestIndex();
-        WriteMemberIndex();
+        _digests.Write();
+        _members.Write();
         Dispose();
         try
         {
@@ -376,224 +357,8 @@ public sealed class MemberCache : IDisposable
         }
     }
 
-    /// <summary>
-    /// The digest index: a header, one line a file ("identity sha256 sha1", hex), and a last line
-    /// with the SHA-256 of all before it. Anything else (truncated, edited, another version) is
-    /// dropped whole: the files are then read and hashed again. Identities already hold the
-    /// runtime and SDK (<see cref="Identify"/>), so an entry can only be found for the file it names.
-    /// </summary>
-    private Dictionary<string, ContentDigests.FileDigest> ReadDigestIndex()
-    {
-        var result = new Dictionary<string, ContentDigests.FileDigest>(StringComparer.Ordinal);
-        var path = Path.Combine(Folder, DigestIndexName);
-        var rows = ChecksummedIndex.Read(path, DigestIndexHeader, out var damaged);
-        if (rows is null)
-        {
-            if (damaged)
-            {
-                Drop(path);
-            }
-
-            return result; // none yet, gone or dropped: every file is read
-        }
-
-        foreach (var line in rows)
-        {
-            if (line.Split(' ') is [{ Length: 64 } identity, { Length: 64 } sha256, { Length: 40 } sha1])
-            {
-                result[identity] = new ContentDigests.FileDigest(sha256, sha1);
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>Writes the digests this build used or read as the new index (temporary name, then rename: whole or not at all). Best effort.</summary>
-    private void WriteDigestIndex()
-    {
-        if (_usedDigests.IsEmpty && !File.Exists(Path.Combine(Folder, DigestIndexName)))
-        {
-            return;
-        }
-
-        var text = new StringBuilder();
-        foreach (var (identity, digest) in _usedDigests.OrderBy(d => d.Key, StringComparer.Ordinal))
-        {
-            text.Append(identity).Append(' ').Append(digest.Sha256).Append(' ').Append(digest.Sha1).Append('\n');
-        }
-
-        ChecksummedIndex.Write(Path.Combine(Folder, DigestIndexName), DigestIndexHeader, text.ToString());
-    }
-
     /// <summary>Closes the previous outputs (read only while the new ones are written, before the commit renames them aside).</summary>
-    public void Dispose()
-    {
-        foreach (var file in _previousFiles)
-        {
-            file.Dispose();
-        }
-
-        _previousFiles.Clear();
-        _previous.Clear();
-    }
-
-    /// <summary>
-    /// Reads the member index (<see cref="MemberIndexName"/>) and keeps the members of each output
-    /// it names whose file is provably still the one indexed: the project's up-to-date stamp lists
-    /// that path with the same SHA-256 and the <c>statx</c> identity recorded right after its
-    /// commit (settled past the clock tick, the proof <c>OutputOwnership</c> accepts instead of a
-    /// hash), and the file opened now still has that identity and size. Any write since (a
-    /// truncation, a rewrite touched back, a replacement) has changed ctime or the inode: its
-    /// members are then compressed again. A damaged index is dropped whole (counted).
-    /// </summary>
-    private void LoadPreviousOutputs(Func<string, string, bool> stillAsWritten)
-    {
-        var path = Path.Combine(Folder, MemberIndexName);
-        var rows = ChecksummedIndex.Read(path, MemberIndexHeader, out var damaged);
-        if (rows is null)
-        {
-            if (damaged)
-            {
-                Drop(path);
-            }
-
-            return; // none yet, gone or dropped: everything is compressed
-        }
-
-        SafeFileHandle? current = null;
-        foreach (var line in rows)
-        {
-            var parts = line.Split(' ', 4);
-            if (parts is ["output", { Length: 64 } digest, var size, var output])
-            {
-                current = long.TryParse(size, out var length) ? OpenIfUnchanged(output, digest, length, stillAsWritten) : null;
-            }
-            else if (current is not null && line.Split(' ') is ["m", { Length: 64 } key, var offset, var length, var uncompressed, { Length: 64 } sha]
-                && long.TryParse(offset, out var at) && int.TryParse(length, out var count) && long.TryParse(uncompressed, out var bytes2))
-            {
-                _previous.TryAdd(key, new IndexedMember(current, at, count, bytes2, Convert.FromHexString(sha)));
-            }
-        }
-
-        WasEmpty = WasEmpty && _previous.Count == 0;
-    }
-
-    private SafeFileHandle? OpenIfUnchanged(string output, string digest, long size, Func<string, string, bool> stillAsWritten)
-    {
-        if (!stillAsWritten(output, digest))
-        {
-            return null;
-        }
-
-        try
-        {
-            var handle = File.OpenHandle(output, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            // Opened, then checked again: the handle is the file whose identity the stamp recorded, not one renamed over it meanwhile.
-            if (!stillAsWritten(output, digest) || RandomAccess.GetLength(handle) != size)
-            {
-                handle.Dispose();
-                return null;
-            }
-
-            _previousFiles.Add(handle);
-            return handle;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Reads an indexed member from the previous output and checks it: its SHA-256 (as written),
-    /// the gzip header and the trailer's length. The identity proved the file unchanged when it
-    /// was opened; the hash also covers a write racing this build's read.
-    /// </summary>
-    private static bool TryReadIndexed(IndexedMember member, int uncompressedLength, byte[] buffer, Span<byte> sha256)
-    {
-        if (member.Uncompressed != uncompressedLength || member.Length <= 0 || member.Length > buffer.Length || member.Offset < 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            var span = buffer.AsSpan(0, member.Length);
-            var read = 0;
-            while (read < span.Length)
-            {
-                var n = RandomAccess.Read(member.File, span[read..], member.Offset + read);
-                if (n <= 0)
-                {
-                    return false; // past the end
-                }
-
-                read += n;
-            }
-
-            Span<byte> actual = stackalloc byte[32];
-            SHA256.HashData(span, actual);
-            if (!actual.SequenceEqual(member.Sha256) || !LooksLikeMember(span, uncompressedLength))
-            {
-                return false;
-            }
-
-            if (sha256.Length == 32)
-            {
-                actual.CopyTo(sha256);
-            }
-
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Writes the index of the members of the outputs this build committed: a header, per output
-    /// a line "output sha256 size path" and its members "m key offset length uncompressed sha256",
-    /// and a last line with the SHA-256 of all before it (temporary name, then rename). With no
-    /// committed output, an old index is removed. Best effort.
-    /// </summary>
-    private void WriteMemberIndex()
-    {
-        var path = Path.Combine(Folder, MemberIndexName);
-        var text = new StringBuilder();
-        var any = false;
-        lock (_written)
-        {
-            foreach (var output in _committed ?? [])
-            {
-                if (!_written.TryGetValue(output.Staged, out var rows) || output.Path.Contains('\n'))
-                {
-                    continue;
-                }
-
-                any = true;
-                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"output {output.Sha256} {output.Size} {output.Path}\n");
-                foreach (var row in rows)
-                {
-                    text.Append(System.Globalization.CultureInfo.InvariantCulture, $"m {row.Key} {row.Offset} {row.Length} {row.Uncompressed} {row.Sha256}\n");
-                }
-            }
-        }
-
-        if (!any)
-        {
-            if (_committed is not null)
-            {
-                Drop(path, counted: false); // the outputs it named were replaced by ones not indexed
-            }
-
-            return;
-        }
-
-        ChecksummedIndex.Write(path, MemberIndexHeader, text.ToString());
-    }
-
-    private sealed record IndexedMember(SafeFileHandle File, long Offset, int Length, long Uncompressed, byte[] Sha256);
+    public void Dispose() => _members.Dispose();
 
     private string Name(byte[] key, string suffix)
     {
@@ -691,8 +456,8 @@ public sealed class MemberCache : IDisposable
     }
 
     /// <summary>A gzip member (RFC 1952) with no optional fields, whose trailer says <paramref name="uncompressedLength"/>.</summary>
-    private static bool LooksLikeMember(ReadOnlySpan<byte> member, int uncompressedLength) =>
-        member.Length >= 20 && member[0] == 0x1f && member[1] == 0x8b && member[2] == 8
+    internal static bool LooksLikeMember(ReadOnlySpan<byte> member, int uncompressedLength) =>
+        member.Length >= MinimumMemberLength && member[0] == 0x1f && member[1] == 0x8b && member[2] == 8
         && BinaryPrimitives.ReadUInt32LittleEndian(member[^4..]) == (uint)uncompressedLength;
 }
 

@@ -1,6 +1,6 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace OciBundle.Rootfs;
 
@@ -50,6 +50,7 @@ public sealed class ParallelGzipStream : Stream
     private readonly Queue<Task<Member>> _inFlight = new();
     private readonly ConcurrentStack<byte[]> _freeBlocks = new();
     private readonly ConcurrentStack<byte[]> _freeMembers = new();
+    private volatile bool _usedPrevious;
     private byte[] _block;
     private int _filled;
     private long _written;
@@ -144,22 +145,37 @@ public sealed class ParallelGzipStream : Stream
     /// </summary>
     public bool TryPlanCachedMember(int length, byte[] key)
     {
-        if (_cache is null || length <= 0)
+        if (_cache is null || length <= 0 || Find(key, length, [key]) is not { } found)
         {
             return false;
+        }
+
+        Plan(length, key, found);
+        return true;
+    }
+
+    /// <summary>
+    /// The member stored under <paramref name="key"/> for <paramref name="length"/> bytes: in a
+    /// previous output (not read here: copied into the output when written) or in an entry of its
+    /// own (read into a buffer); null when neither has a sound one.
+    /// </summary>
+    private Member? Find(byte[] key, int length, byte[][] keys)
+    {
+        if (_cache!.TryFindPrevious(key, length) is { } previous)
+        {
+            _usedPrevious = true;
+            return new Member(null, previous.Length, length, keys, previous.Crc, previous);
         }
 
         var buffer = RentMember();
-        var sha = _indexAs is null ? null : new byte[32];
-        var found = _cache.TryLoad(key, length, buffer, sha);
+        var found = _cache.TryLoad(key, length, buffer);
         if (found < 0)
         {
             _freeMembers.Push(buffer);
-            return false;
+            return null;
         }
 
-        Plan(length, key, new Member(buffer, found, length, [key], sha));
-        return true;
+        return new Member(buffer, found, length, keys, TrailerCrc(buffer, found));
     }
 
     /// <summary>
@@ -278,6 +294,11 @@ public sealed class ParallelGzipStream : Stream
                 {
                     _output.Write(EmptyMember); // the BCL writes nothing at all for empty input; gzip needs one member
                 }
+
+                if (_usedPrevious)
+                {
+                    _cache!.EnsurePreviousUnchanged(); // no write raced the copies: they are the bytes indexed
+                }
             }
             finally
             {
@@ -304,20 +325,16 @@ public sealed class ParallelGzipStream : Stream
             if (_files.Any(f => f.Fill is not null))
             {
                 // Some files were not read: the member comes from the cache, or they are read now.
-                var buffer = RentMember();
-                var sha = _indexAs is null ? null : new byte[32];
-                var found = _cache.TryLoad(statKey, length, buffer, sha);
-                if (found >= 0)
+                if (Find(statKey, length, [statKey]) is { } found)
                 {
                     _files.Clear();
-                    _inFlight.Enqueue(Task.FromResult(new Member(buffer, found, length, [statKey], sha)));
+                    _inFlight.Enqueue(Task.FromResult(found));
                     _anyMember = true;
                     _filled = 0; // the block is refilled from the start: its zeros never leave this stream
                     DrainDone();
                     return;
                 }
 
-                _freeMembers.Push(buffer);
                 tried = true;
                 foreach (var (data, fill) in _files)
                 {
@@ -350,19 +367,70 @@ public sealed class ParallelGzipStream : Stream
         var member = _inFlight.Dequeue().GetAwaiter().GetResult(); // a compression failure surfaces here
         try
         {
-            _output.Write(member.Buffer, 0, member.Length);
+            if (member.Previous is { } previous)
+            {
+                CopyPrevious(previous);
+            }
+            else
+            {
+                _output.Write(member.Buffer!, 0, member.Length);
+            }
+
             if (_indexAs is not null && member.Keys is { Length: > 0 } keys)
             {
-                _cache!.Record(_indexAs, keys, _outputOffset, member.Length, member.Uncompressed, member.Sha256 ?? SHA256.HashData(member.Buffer.AsSpan(0, member.Length)));
+                _cache!.Record(_indexAs, keys, _outputOffset, member.Length, member.Uncompressed, member.Crc);
             }
 
             _outputOffset += member.Length;
         }
         finally
         {
-            _freeMembers.Push(member.Buffer);
+            if (member.Buffer is { } buffer)
+            {
+                _freeMembers.Push(buffer);
+            }
         }
     }
+
+    /// <summary>A member of the previous output: copied file to file in the kernel when the output can, else read and written.</summary>
+    private void CopyPrevious(PreviousMember previous)
+    {
+        if (_output is IFileRangeTarget target)
+        {
+            target.CopyFrom(previous.File, previous.Offset, previous.Length);
+            return;
+        }
+
+        var buffer = RentMember();
+        try
+        {
+            ReadPrevious(previous, buffer);
+            _output.Write(buffer, 0, previous.Length);
+        }
+        finally
+        {
+            _freeMembers.Push(buffer);
+        }
+    }
+
+    /// <summary>Reads a previous output's member whole; a file shorter than its index said was written to meanwhile (the check after writing names it).</summary>
+    private static void ReadPrevious(PreviousMember previous, byte[] buffer)
+    {
+        var span = buffer.AsSpan(0, previous.Length);
+        for (var read = 0; read < span.Length;)
+        {
+            var n = RandomAccess.Read(previous.File, span[read..], previous.Offset + read);
+            if (n <= 0)
+            {
+                throw new IOException("The previous output ended before a member its index names.");
+            }
+
+            read += n;
+        }
+    }
+
+    /// <summary>The CRC-32 in a gzip member's trailer (RFC 1952: CRC32, then ISIZE, little-endian).</summary>
+    private static uint TrailerCrc(byte[] member, int length) => BinaryPrimitives.ReadUInt32LittleEndian(member.AsSpan(length - 8));
 
     // Buffers are this stream's own, not ArrayPool.Shared's: at most _maxInFlight + 1 of each
     // ever exist, of exactly the size needed, and they go away with the stream instead of staying
@@ -374,15 +442,13 @@ public sealed class ParallelGzipStream : Stream
     /// <param name="statKey">The key by file identity to look the member up under first (unless <paramref name="tried"/> already) and to store it under.</param>
     private Member Compress(byte[] block, int length, CompressionLevel level, byte[]? statKey, bool tried = false)
     {
-        var buffer = RentMember();
         try
         {
             // By identity first: a planned chunk or group whose files were read anyway (the tar's
             // digest needs every byte, or the SBOM's digests were not cached) is still found.
-            var sha = _indexAs is null ? null : new byte[32];
-            if (statKey is not null && !tried && !_cache!.WasEmpty && _cache.TryLoad(statKey, length, buffer, sha) is var byIdentity and >= 0)
+            if (statKey is not null && !tried && !_cache!.WasEmpty && Find(statKey, length, [statKey]) is { } byIdentity)
             {
-                return new Member(buffer, byIdentity, length, [statKey], sha);
+                return byIdentity;
             }
 
             // By content first: the bytes are here, and a SHA-256 costs a fraction of a deflate.
@@ -390,42 +456,50 @@ public sealed class ParallelGzipStream : Stream
             // (its file was too new to trust at the last build); it is then stored under both.
             // On a first build that lookup cannot hit, and the hash of the file's bytes is saved.
             var contentKey = _cache is null || (statKey is not null && _cache.WasEmpty) ? null : _cache.ContentKey(level, block.AsSpan(0, length));
-            if (contentKey is not null && _cache!.TryLoad(contentKey, length, buffer, sha) is var found and >= 0)
+            if (contentKey is not null && Find(contentKey, length, Keys(statKey, contentKey)) is { } found)
             {
                 if (statKey is not null && _indexAs is null)
                 {
-                    _cache.Store(statKey, length, buffer.AsSpan(0, found), counted: false);
+                    var bytes = found.Buffer ?? ReadInto(found.Previous!);
+                    _cache!.Store(statKey, length, bytes.AsSpan(0, found.Length), counted: false);
+                    if (found.Buffer is null)
+                    {
+                        _freeMembers.Push(bytes);
+                    }
                 }
 
-                return new Member(buffer, found, length, Keys(statKey, contentKey), sha);
+                return found;
             }
 
-            var memory = new MemoryStream(buffer, 0, buffer.Length, writable: true);
-            using (var gzip = ReproducibleGzip.Create(memory, level, leaveOpen: true))
+            var buffer = RentMember();
+            try
             {
-                gzip.Write(block, 0, length);
-            }
+                var memory = new MemoryStream(buffer, 0, buffer.Length, writable: true);
+                using (var gzip = ReproducibleGzip.Create(memory, level, leaveOpen: true))
+                {
+                    gzip.Write(block, 0, length);
+                }
 
-            var compressed = (int)memory.Position;
-            if (_indexAs is not null)
+                var compressed = (int)memory.Position;
+                if (_indexAs is not null)
+                {
+                    // Indexed where it lands in the output (WriteOldest), by its place and trailer.
+                    _cache!.CountCompressed();
+                    return new Member(buffer, compressed, length, Keys(statKey, contentKey), TrailerCrc(buffer, compressed));
+                }
+
+                if (_cache is not null)
+                {
+                    _cache.Store(statKey ?? contentKey!, length, buffer.AsSpan(0, compressed));
+                }
+
+                return new Member(buffer, compressed, length);
+            }
+            catch
             {
-                // Indexed where it lands in the output (WriteOldest), hashed here on the worker.
-                _cache!.CountCompressed();
-                SHA256.HashData(buffer.AsSpan(0, compressed), sha!);
-                return new Member(buffer, compressed, length, Keys(statKey, contentKey), sha);
+                _freeMembers.Push(buffer);
+                throw;
             }
-
-            if (_cache is not null)
-            {
-                _cache.Store(statKey ?? contentKey!, length, buffer.AsSpan(0, compressed));
-            }
-
-            return new Member(buffer, compressed, length, null, null);
-        }
-        catch
-        {
-            _freeMembers.Push(buffer);
-            throw;
         }
         finally
         {
@@ -433,10 +507,19 @@ public sealed class ParallelGzipStream : Stream
         }
     }
 
+    private byte[] ReadInto(PreviousMember previous)
+    {
+        var buffer = RentMember();
+        ReadPrevious(previous, buffer);
+        return buffer;
+    }
+
     private static byte[][] Keys(byte[]? statKey, byte[]? contentKey) =>
         statKey is null ? contentKey is null ? [] : [contentKey] : contentKey is null ? [statKey] : [statKey, contentKey];
 
+    /// <param name="Buffer">The member's bytes; null for one of the previous output, copied from there.</param>
     /// <param name="Keys">What the member stands for, when it goes into an indexed output.</param>
-    /// <param name="Sha256">Its SHA-256 when already known (hashed on a worker, or checked when it was read).</param>
-    private readonly record struct Member(byte[] Buffer, int Length, long Uncompressed = 0, byte[][]? Keys = null, byte[]? Sha256 = null);
+    /// <param name="Crc">The CRC-32 in its trailer, which its row in the index names.</param>
+    /// <param name="Previous">Where it is in the previous output, when it is copied from there.</param>
+    private readonly record struct Member(byte[]? Buffer, int Length, long Uncompressed = 0, byte[][]? Keys = null, uint Crc = 0, PreviousMember? Previous = null);
 }

@@ -250,36 +250,21 @@ public sealed class ReproducibleTarWriter : IDisposable
 /// A small file's data for the tar writer: at the first read it tells the gzip stream that its
 /// bytes stand by the file's identity (<see cref="ParallelGzipStream.BeginFileData"/>) and, when
 /// allowed to, reads as zeros that the gzip stream replaces by the file's bytes only if its group
-/// must be compressed; else it reads the file. Seekable with a known length, so the BCL writer
-/// streams it.
+/// must be compressed; else it reads the file.
 /// </summary>
-internal sealed class SmallFileDataStream(RootfsEntry item, string source, FileIdentity identity, ParallelGzipStream members, bool mayDefer) : ReadOnlyStream
+internal sealed class SmallFileDataStream(RootfsEntry item, string source, FileIdentity identity, ParallelGzipStream members, bool mayDefer) : InOrderDataStream(item.Size)
 {
-    private SizeCheckedReadStream? _file;
     private bool _started;
     private bool _deferred;
-    private long _position;
 
     /// <summary>Hashes the file's bytes as read (only when it is read here, never deferred).</summary>
     internal ContentDigests.Hasher? Hasher { get; set; }
 
-    public override bool CanSeek => true;
+    /// <summary>Throws OCIB3004 when the file, read to its end, held more or fewer bytes than listed.</summary>
+    public void EnsureReadToEnd() => File?.EnsureReadToEnd();
 
-    public override long Length => item.Size;
-
-    public override long Position
+    protected override int ReadNext(Span<byte> buffer, long position)
     {
-        get => _position;
-        set => Seek(value, SeekOrigin.Begin);
-    }
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_position >= item.Size || buffer.IsEmpty)
-        {
-            return 0;
-        }
-
         if (!_started)
         {
             _started = true;
@@ -287,49 +272,14 @@ internal sealed class SmallFileDataStream(RootfsEntry item, string source, FileI
             _deferred = members.BeginFileData((int)item.Size, identity, mayDefer && Hasher is null ? Fill : null);
         }
 
-        int read;
         if (_deferred)
         {
-            read = (int)Math.Min(buffer.Length, item.Size - _position);
-            buffer[..read].Clear(); // stands for the file's bytes; replaced by them if the group is compressed
-        }
-        else
-        {
-            var file = _file ??= Open();
-            read = file.Read(buffer);
+            buffer.Clear(); // stands for the file's bytes; replaced by them if the group is compressed
+            return buffer.Length;
         }
 
-        _position += read;
-        return read;
-    }
-
-    /// <summary>Throws OCIB3004 when the file, read to its end, held more or fewer bytes than listed.</summary>
-    public void EnsureReadToEnd() => _file?.EnsureReadToEnd();
-
-    public override long Seek(long offset, SeekOrigin origin)
-    {
-        var target = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => item.Size + offset,
-        };
-        if (target != _position)
-        {
-            throw new NotSupportedException("The data of a file is read once, in order.");
-        }
-
-        return target;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _file?.Dispose();
-        }
-
-        base.Dispose(disposing);
+        File ??= Open();
+        return File.Read(buffer);
     }
 
     /// <summary>Reads the whole file into its place in the group (the gzip stream calls it when the group is not cached).</summary>
@@ -361,14 +311,11 @@ internal sealed class SmallFileDataStream(RootfsEntry item, string source, FileI
 /// A large file's data for the tar writer, one gzip member per <see cref="ParallelGzipStream.BlockSize"/>
 /// of it: at each chunk's start it plans the member, from the cache when the file's identity
 /// names a sound one there (then the chunk reads as zeros, which the gzip stream drops), else
-/// from the file itself. Seekable with a known length, as <see cref="SizeCheckedReadStream"/>, so
-/// the BCL writer streams it instead of buffering it.
+/// from the file itself.
 /// </summary>
-internal sealed class MemberDataStream(RootfsEntry item, string source, FileIdentity? identity, ParallelGzipStream members, bool mayZeroFill) : Stream
+internal sealed class MemberDataStream(RootfsEntry item, string source, FileIdentity? identity, ParallelGzipStream members, bool mayZeroFill) : InOrderDataStream(item.Size)
 {
-    private SizeCheckedReadStream? _file;
     private ContentDigests.Hasher? _hasher;
-    private long _position;
     private long _chunkEnd;
     private bool _chunkCached;
 
@@ -379,103 +326,42 @@ internal sealed class MemberDataStream(RootfsEntry item, string source, FileIden
         set => _hasher = mayZeroFill ? null : value;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
-
-    public override long Length => item.Size;
-
-    public override long Position
-    {
-        get => _position;
-        set => Seek(value, SeekOrigin.Begin);
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_position >= item.Size || buffer.IsEmpty)
-        {
-            return 0;
-        }
-
-        if (_position == _chunkEnd)
-        {
-            StartChunk();
-        }
-
-        var wanted = (int)Math.Min(buffer.Length, _chunkEnd - _position);
-        int read;
-        if (_chunkCached)
-        {
-            buffer[..wanted].Clear(); // stands for bytes the cached member holds; dropped by the gzip stream
-            read = wanted;
-        }
-        else
-        {
-            var file = _file ??= Open();
-            if (file.Position != _position)
-            {
-                file.Seek(_position, SeekOrigin.Begin); // the chunks before came from the cache
-            }
-
-            read = file.Read(buffer[..wanted]);
-        }
-
-        _position += read;
-        return read;
-    }
-
     /// <summary>Throws OCIB3004 when the file, read to its end, held more or fewer bytes than listed.</summary>
     public void EnsureReadToEnd()
     {
-        if (_file is { } file && file.Position == item.Size)
+        if (File is { } file && file.Position == item.Size)
         {
             file.EnsureReadToEnd();
         }
     }
 
-    public override long Seek(long offset, SeekOrigin origin)
+    protected override int ReadNext(Span<byte> buffer, long position)
     {
-        var target = origin switch
+        if (position == _chunkEnd)
         {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => item.Size + offset,
-        };
-        if (target != _position)
-        {
-            throw new NotSupportedException("The data of a large file is read once, in order.");
+            StartChunk(position);
         }
 
-        return target;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
+        var wanted = (int)Math.Min(buffer.Length, _chunkEnd - position);
+        if (_chunkCached)
         {
-            _file?.Dispose();
+            buffer[..wanted].Clear(); // stands for bytes the cached member holds; dropped by the gzip stream
+            return wanted;
         }
 
-        base.Dispose(disposing);
+        var file = File ??= Open();
+        if (file.Position != position)
+        {
+            file.Seek(position, SeekOrigin.Begin); // the chunks before came from the cache
+        }
+
+        return file.Read(buffer[..wanted]);
     }
 
-    private void StartChunk()
+    private void StartChunk(long position)
     {
-        var index = _position / ParallelGzipStream.BlockSize;
-        var length = (int)Math.Min(ParallelGzipStream.BlockSize, item.Size - _position);
+        var index = position / ParallelGzipStream.BlockSize;
+        var length = (int)Math.Min(ParallelGzipStream.BlockSize, item.Size - position);
         var key = identity is null ? null : MemberCache.ChunkKey(identity, members.Level, index);
         _chunkCached = mayZeroFill && key is not null && members.TryPlanCachedMember(length, key);
         if (!_chunkCached)
@@ -483,7 +369,7 @@ internal sealed class MemberDataStream(RootfsEntry item, string source, FileIden
             members.PlanMember(length, key);
         }
 
-        _chunkEnd = _position + length;
+        _chunkEnd = position + length;
     }
 
     private SizeCheckedReadStream Open()

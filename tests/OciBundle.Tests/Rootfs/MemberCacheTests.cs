@@ -479,6 +479,33 @@ public class MemberCacheTests
         }
     }
 
+    [Fact]
+    public void A_write_to_the_previous_output_while_its_members_are_copied_fails_the_build_instead_of_a_wrong_byte()
+    {
+        using var temp = new TempDirectory();
+        var source = MakeTree(temp);
+        var entries = ReadHost(source);
+        Build(temp, entries, OpenCache(temp));
+        var output = OutputPath(temp);
+
+        // Opened and proven unchanged; then written (same size, mtime set back) before the members are copied.
+        var warm = OpenCache(temp);
+        Assert.True(warm.IndexedMembers > 0);
+        var mtime = File.GetLastWriteTimeUtc(output);
+        using (var stream = new FileStream(output, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Position = stream.Length / 2;
+            var b = stream.ReadByte();
+            stream.Position--;
+            stream.WriteByte((byte)(b ^ 0x20));
+        }
+
+        File.SetLastWriteTimeUtc(output, mtime);
+        var e = Assert.Throws<OciBundle.Diagnostics.OciBundleException>(() => Build(temp, entries, warm));
+        Assert.Equal("OCIB3004", e.Diagnostic.Code);
+        Assert.Contains(output, e.Diagnostic.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>As a build does: the output written in staging and indexed, renamed into place, the index and the stamp (with the output's identity) written.</summary>
     private static byte[] Build(TempDirectory temp, IReadOnlyList<RootfsEntry> entries, MemberCache cache)
     {

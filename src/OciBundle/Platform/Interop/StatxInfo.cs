@@ -38,7 +38,27 @@ internal readonly record struct StatxInfo(
     /// 2.28) or a kernel without it (ENOSYS) — the caller then does without hard-link detection.
     /// Throws <see cref="IOException"/> when statx runs but fails for the path itself.
     /// </summary>
-    public static unsafe StatxInfo? TryGet(string path, bool followLinks = false)
+    public static StatxInfo? TryGet(string path, bool followLinks = false) => TryGet(LibC.AtFdCwd, path, followLinks ? 0 : LibC.AtSymlinkNoFollow);
+
+    /// <summary>The same, of an open file (<c>AT_EMPTY_PATH</c>): the file the handle holds, whatever its path is now.</summary>
+    public static StatxInfo? TryGet(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            return TryGet((int)file.DangerousGetHandle(), "", LibC.AtEmptyPath);
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
+    private static unsafe StatxInfo? TryGet(int dirFd, string path, int flags)
     {
         if (!OperatingSystem.IsLinux() || s_unavailable)
         {
@@ -50,7 +70,7 @@ internal readonly record struct StatxInfo(
         int result;
         try
         {
-            result = LibC.Statx(LibC.AtFdCwd, path, followLinks ? 0 : LibC.AtSymlinkNoFollow, LibC.StatxBasicStats, buffer);
+            result = LibC.Statx(dirFd, path, flags, LibC.StatxBasicStats, buffer);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
