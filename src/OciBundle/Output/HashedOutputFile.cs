@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using OciBundle.Diagnostics;
+using OciBundle.Platform.Interop;
 using OciBundle.Rootfs;
-using OciBundle.Rootfs.Interop;
 
 namespace OciBundle.Output;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
-using OciBundle.Rootfs.Interop;
+using OciBundle.Platform.Interop;
 
 namespace OciBundle.Rootfs;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using OciBundle.Diagnostics;
+using OciBundle.Platform.Interop;
 
 namespace OciBundle.Rootfs;
 
@@ -272,7 +273,7 @@ internal sealed class MemberIndex : IDisposable
 
         try
         {
-            return Interop.StatxInfo.TryGet(path, followLinks: true) is { } now && Interop.StatxInfo.TryGet(file) is { } open
+            return StatxInfo.TryGet(path, followLinks: true) is { } now && StatxInfo.TryGet(file) is { } open
                 && now.Inode == open.Inode && now.DeviceMajor == open.DeviceMajor && now.DeviceMinor == open.DeviceMinor;
         }
         catch (IOException)
