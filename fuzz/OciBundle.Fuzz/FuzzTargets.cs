@@ -195,11 +195,11 @@ public static class FuzzTargets
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
         SpecRules.Check(built, reader.Diagnostics);
-        PluginRules.Check(spec, reader, built.Settings);
+        PluginRules.Check(spec, built.Settings, diagnostics);
         if (!diagnostics.HasErrors)
         {
             _ = SpecJson.Serialize(spec);
-            _ = PluginConfigWriter.Write(reader, built.Settings, spec);
+            _ = PluginConfigWriter.Write(built.Settings, spec);
         }
     }
 

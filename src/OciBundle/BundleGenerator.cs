@@ -73,7 +73,7 @@ public static class BundleGenerator
         }
 
         SpecRules.Check(built, reader.Diagnostics);
-        PluginRules.Check(spec, reader, settings);
+        PluginRules.Check(spec, settings, diagnostics);
         foreach (var d in diagnostics.Items)
         {
             report(d);
@@ -192,7 +192,7 @@ public static class BundleGenerator
         if (options.BundleFormat.HasFlag(BundleFormat.DockerPlugin))
         {
             cancellation.ThrowIfCancellationRequested();
-            var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, settings, spec), sorted);
+            var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(settings, spec), sorted);
             sumLines.AddRange(pluginLines);
             staged.AddRange([directory, archive]);
             timings?.Mark("plugin");
@@ -206,7 +206,7 @@ public static class BundleGenerator
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing {SpdxDocument.FileName}";
-            (sbom, var bytes) = SbomFiles.Write(staging.Directory, request, settings, options, plan, sorted, digests!, written, sbomBase, report);
+            (sbom, var bytes) = SbomFiles.Write(staging.Directory, settings, options, plan, sorted, digests!, written, sbomBase, report);
             return bytes;
         }
 

@@ -26,6 +26,9 @@ public sealed record BundleOptions(
     BundleFormat BundleFormat = BundleFormat.Runc,
     SbomFormat Sbom = SbomFormat.Spdx)
 {
+    /// <summary>The bundle as the SBOM describes it (name, version, company, authors).</summary>
+    public SbomSubject SbomSubject { get; init; } = SbomSubject.Default;
+
     /// <summary>The largest mtime a GNU tar header holds in octal (11 digits).</summary>
     public const long MaxSourceDateEpoch = 8589934591;
 
@@ -109,6 +112,6 @@ public sealed record BundleOptions(
         var stamp = request.Get(StampFileProperty) is { } s ? Path.GetFullPath(s, request.ProjectDirectory) : null;
         var bundleFormat = formats ?? BundleFormat.Runc;
         var sbom = SbomFormats.Read(reader);
-        return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat, sbom);
+        return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat, sbom) { SbomSubject = SbomSubject.Read(request) };
     }
 }

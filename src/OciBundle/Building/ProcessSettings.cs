@@ -31,6 +31,9 @@ public sealed record ProcessSettings(
     /// <summary>OciUser as written (null when unset): a name waits for the rootfs (AccountResolver), and the image config keeps it as written.</summary>
     public string? UserText { get; init; }
 
+    /// <summary>OciWorkingDirectory as written (null when unset): the plugin config's WorkDir keeps it.</summary>
+    public string? CwdText { get; init; }
+
     /// <summary>Every OciAdditionalGroup item as written, names too (AccountResolver looks them up in the rootfs).</summary>
     public IReadOnlyList<Setting<string>> AdditionalGroups { get; init; } = [];
 
@@ -74,7 +77,7 @@ public sealed record ProcessSettings(
             ? ReadArgs(reader, SurfaceNames.Args).ToList()
             : [.. image.Cmd];
         var env = ReadEnvironment(reader, image?.Env ?? []);
-        var cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/");
+        var cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/", out var cwdText);
         var user = ReadUser(reader, image?.User, out var userText);
         var groups = ReadAdditionalGroups(reader);
         var umask = ReadUmask(reader);
@@ -95,6 +98,7 @@ public sealed record ProcessSettings(
             rlimits)
         {
             UserText = userText,
+            CwdText = cwdText,
             AdditionalGroups = reader.Items(SurfaceNames.AdditionalGroup)
                 .Select(i => new Setting<string>(i.ItemSpec, new Origin(SurfaceNames.AdditionalGroup, i.Location ?? reader.Locate(SurfaceNames.AdditionalGroup)))).ToList(),
             EntrypointItem = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location,
@@ -308,9 +312,9 @@ public sealed record ProcessSettings(
     }
 
     /// <summary>OciWorkingDirectory; <paramref name="defaultValue"/> (the app's folder when publish output is included) when unset.</summary>
-    private static string ReadWorkingDirectory(RequestReader reader, string defaultValue)
+    private static string ReadWorkingDirectory(RequestReader reader, string defaultValue, out string? text)
     {
-        var cwd = reader.String(SurfaceNames.WorkingDirectory);
+        var cwd = text = reader.String(SurfaceNames.WorkingDirectory);
         if (cwd is null)
         {
             return defaultValue;

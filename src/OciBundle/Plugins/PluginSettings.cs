@@ -3,49 +3,68 @@ using OciBundle.Diagnostics;
 
 namespace OciBundle.Plugins;
 
-/// <summary>A plugin project's settings that the spec steps, the rootfs and the plugin config all use, read once.</summary>
+/// <summary>
+/// A plugin project's settings, read once by the settings stage (<see cref="SettingsReader"/>) for
+/// plugin projects only: what the spec step, the rootfs check, the plugin rules and the plugin
+/// config writer use, over the merged request (plugin config and project).
+/// </summary>
 /// <param name="RuntimeSource">OciPluginRuntimeSource, by default /run/docker/plugins/NAME (Docker uses the plugin's id).</param>
 /// <param name="PropagatedMount">OciPropagatedMount without a trailing '/'; null when not set or invalid (OCIB4019).</param>
 public sealed record PluginSettings(string RuntimeSource, Setting<string>? PropagatedMount)
 {
-    /// <summary>Read for plugin projects only, so other projects never hear about these names.</summary>
-    public static PluginSettings Read(RequestReader reader) =>
-        new(ReadRuntimeSource(reader), ReadPropagatedMount(reader)) { ConfigLocation = reader.Locate(SurfaceNames.PluginConfig) };
-
     /// <summary>Where OciPluginConfig was written, for what the plugin's rootfs lacks.</summary>
     public SourceLocation? ConfigLocation { get; init; }
 
-    private static string ReadRuntimeSource(RequestReader reader)
-    {
-        var source = reader.String(SurfaceNames.PluginRuntimeSource);
-        if (source is null)
-        {
-            return $"{PluginVocabulary.RuntimeDestination}/{reader.String(SurfaceNames.BundleName) ?? "plugin"}";
-        }
+    /// <summary>OciPropagatedMount was written, also when it was refused: a volume driver without one is warned about.</summary>
+    public bool PropagatedMountWritten { get; init; }
 
-        if (!source.StartsWith('/'))
-        {
-            reader.Diagnostics.Error(Messages.PluginRuntimeSourceNotAbsolute, reader.Locate(SurfaceNames.PluginRuntimeSource), source);
-        }
+    /// <summary>The plugin config's network.type when it is not host (bridge, none); null when none was given.</summary>
+    public string? NetworkType { get; init; }
 
-        return source;
-    }
+    /// <summary>OciPluginSocket (null when unset), located where it was written or would be.</summary>
+    public Setting<string?> Socket { get; init; } = new(null, new Origin(SurfaceNames.PluginSocket, null));
 
-    private static Setting<string>? ReadPropagatedMount(RequestReader reader)
-    {
-        var path = reader.String(SurfaceNames.PropagatedMount);
-        if (path is null)
-        {
-            return null;
-        }
+    /// <summary>OciPluginProtocolScheme (null when unset).</summary>
+    public Setting<string?> ProtocolScheme { get; init; } = new(null, new Origin(SurfaceNames.PluginProtocolScheme, null));
 
-        if (!path.StartsWith('/'))
-        {
-            reader.Diagnostics.Error(Messages.PropagatedMountNotAbsolute, reader.Locate(SurfaceNames.PropagatedMount), path);
-            return null;
-        }
+    /// <summary>The OciPluginInterface items as written, in order.</summary>
+    public IReadOnlyList<Setting<string>> InterfaceTypes { get; init; } = [];
 
-        var trimmed = path.TrimEnd('/');
-        return trimmed.Length > 0 ? new Setting<string>(trimmed, Origin.Property(reader, SurfaceNames.PropagatedMount)) : null;
-    }
+    /// <summary>OciDescription and OciDocumentationUrl, for the plugin config only.</summary>
+    public string? Description { get; init; }
+
+    public string? Documentation { get; init; }
+
+    /// <summary>Every OciEnvironmentVariable item as a plugin setting, keyed by its name.</summary>
+    public IReadOnlyList<ItemSetting<PluginEntry>> Env { get; init; } = [];
+
+    /// <summary>Every OciMount item (the SDK's defaults too) as a plugin setting, keyed by its trimmed destination.</summary>
+    public IReadOnlyList<ItemSetting<PluginEntry>> Mounts { get; init; } = [];
+
+    /// <summary>Every OciDevice item (the SDK's defaults too) as a plugin setting, keyed by its trimmed path.</summary>
+    public IReadOnlyList<ItemSetting<PluginEntry>> Devices { get; init; } = [];
+
+    /// <summary>Docker's one args setting (see <see cref="PluginArgs"/>); null when there are neither OciArgs items nor a setting.</summary>
+    public Setting<PluginArgsValue>? Args { get; init; }
 }
+
+/// <summary>
+/// One OciEnvironmentVariable, OciMount or OciDevice item as `docker plugin set` sees it: the item
+/// as written, whether it is one of the SDK's defaults, and the metadata a plugin setting has.
+/// </summary>
+/// <param name="Settable">Settable split into its fields (<see cref="PluginVocabulary.SplitSettable"/>).</param>
+/// <param name="Value">A variable's Value metadata exactly as given (null when absent); Docker's *string.</param>
+/// <param name="NoDefault">A variable users set and that gives no value (<see cref="PluginVocabulary.HasNoDefault"/>).</param>
+public sealed record PluginEntry(
+    string ItemSpec,
+    bool IsDefault,
+    string? Name,
+    string? Description,
+    IReadOnlyList<string> Settable,
+    string? Source,
+    string? Type,
+    string? Value,
+    bool NoDefault);
+
+/// <summary>Docker's args setting: the include it is named by, its name, description and settable fields, and the OciArgs values.</summary>
+public sealed record PluginArgsValue(string ItemSpec, string? Name, string? Description, IReadOnlyList<string> Settable, IReadOnlyList<string> Values);

@@ -37,7 +37,7 @@ internal static class PluginFixture
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
         SpecRules.Check(built, reader.Diagnostics);
-        PluginRules.Check(spec, reader, built.Settings);
+        PluginRules.Check(spec, built.Settings, diagnostics);
         return (merged, spec, diagnostics.Items);
     }
 
