@@ -190,7 +190,7 @@ public static class FuzzTargets
         var work = Fresh(scratch);
         File.WriteAllBytes(Path.Combine(work, "config.json"), input);
         var diagnostics = new DiagnosticBag();
-        var request = PluginConfigImport.Merge(new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.PluginConfig, "config.json"), diagnostics);
+        var request = new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.PluginConfig, "config.json").WithPluginConfig(diagnostics);
         var reader = new RequestReader(request, diagnostics);
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;

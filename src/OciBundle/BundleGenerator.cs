@@ -61,7 +61,7 @@ public static class BundleGenerator
         // A plugin config becomes properties and items ahead of the project's: every later stage
         // (spec, checks, fingerprint, plugin output) sees the merged request.
         doing.What = "reading the project's properties and items";
-        request = PluginConfigImport.Merge(request, diagnostics);
+        request = request.WithPluginConfig(diagnostics);
         var reader = new RequestReader(request, diagnostics);
         var settings = SettingsReader.Read(reader);
         var built = SpecBuilder.Build(reader, settings);

@@ -20,8 +20,10 @@ public sealed partial class FolderDependencyTests(ITestOutputHelper output)
             + "InputFiles uses Rootfs/Interop's statx. Issue 14 items 2 and 5 (a request/settings folder apart from the "
             + "spec steps, a platform folder for host files) remove it.",
         [("Building", "Plugins")] =
-            "SpecBuilder runs PluginStep, ProcessStep and KnownNames use PluginVocabulary and PluginArgs, while Plugins "
-            + "reads the request. Issue 14 items 2 and 3 (plugin settings parsed once, the steps in their own folder) remove it.",
+            "SpecBuilder runs PluginStep, the settings stage reads PluginSettings and BundleFormat, ProcessSettings and "
+            + "KnownNames use PluginVocabulary and PluginArgs, while Plugins takes Setting<T>, BundleSettings and SpecContext "
+            + "from Building (and PluginConfigImport's values for the request's import). Issue 14 items 2 and 5 (the request and "
+            + "settings in a folder of their own, apart from the spec steps) remove it.",
         [("Building", "Images")] =
             "The settings stage reads the base image (ReadingBaseImage: reference, manifest and config, whose values "
             + "ProcessSettings takes as the process's defaults), the image group (ImageSettings) and ContainerNames through "
