@@ -173,7 +173,7 @@ cat >"$projects/plugin-rich/plugin.json" <<'EOF'
   "Env": [{ "Name": "LEVEL", "Value": "3", "Settable": ["value"], "Description": "log level" }, { "Name": "GREETING", "Value": "Hello" }],
   "Args": { "Name": "args", "Description": "extra", "Settable": ["value"], "Value": ["a", "b"] },
   "Mounts": [{ "Name": "state", "Destination": "/state", "Source": "/var/lib/state", "Type": "bind", "Options": ["rbind"], "Settable": ["source"] }],
-  "Linux": { "Capabilities": ["CAP_SYS_ADMIN"], "Devices": [{ "Name": "loop", "Path": "/dev/loop0", "Settable": ["path"] }] }
+  "Linux": { "Capabilities": ["CAP_SYS_ADMIN"], "Devices": [{ "Name": "tun", "Path": "/dev/net/tun", "Settable": ["path"] }] }
 }
 EOF
 busybox_project plugin-host '<OciBundleFormat>Both</OciBundleFormat><OciNetworkMode>Host</OciNetworkMode><OciHostPid>true</OciHostPid><OciPluginSocket>h.sock</OciPluginSocket><OciPluginRuntimeSource>/run/h</OciPluginRuntimeSource>' '
