@@ -48,26 +48,26 @@ public sealed record BundleOptions(
     {
         var diagnostics = reader.Diagnostics;
         var request = reader.Request;
-        var output = reader.String(SurfaceNames.BundleOutputPath);
+        var output = SurfaceReads.BundleOutputPath(reader);
         if (output is null)
         {
             return null; // OCIB5004 is the generator's: a spec alone needs no output folder
         }
 
         var outputDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output, request.ProjectDirectory));
-        var archive = reader.String(SurfaceNames.BundleArchivePath) is { } a ? Path.GetFullPath(a, request.ProjectDirectory) : null;
+        var archive = SurfaceReads.BundleArchivePath(reader) is { } a ? Path.GetFullPath(a, request.ProjectDirectory) : null;
         if (archive is not null && (archive == outputDirectory || Directory.Exists(archive)))
         {
             // Never a folder: replacing it with the archive would delete whatever it holds.
-            diagnostics.Error(Messages.ArchivePathIsFolder, reader.Locate(SurfaceNames.BundleArchivePath), archive, reader.String(SurfaceNames.BundleName) ?? "bundle");
+            diagnostics.Error(Messages.ArchivePathIsFolder, reader.Locate(SurfaceNames.BundleArchivePath), archive, SurfaceReads.BundleName(reader) ?? "bundle");
         }
         else if (archive is not null && archive.StartsWith(outputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            diagnostics.Error(Messages.ArchivePathInsideBundle, reader.Locate(SurfaceNames.BundleArchivePath), archive, outputDirectory, reader.String(SurfaceNames.BundleName) ?? "bundle");
+            diagnostics.Error(Messages.ArchivePathInsideBundle, reader.Locate(SurfaceNames.BundleArchivePath), archive, outputDirectory, SurfaceReads.BundleName(reader) ?? "bundle");
         }
 
         var format = RootfsFormat.TarGz;
-        switch (reader.String(SurfaceNames.RootfsFormat)?.ToLowerInvariant())
+        switch (SurfaceReads.RootfsFormat(reader)?.ToLowerInvariant())
         {
             case null or "tar.gz" or "tgz":
                 break;
@@ -81,11 +81,11 @@ public sealed record BundleOptions(
                 format = RootfsFormat.TarZst;
                 break;
             default:
-                diagnostics.Error(Messages.UnknownRootfsFormat, reader.Locate(SurfaceNames.RootfsFormat), reader.String(SurfaceNames.RootfsFormat));
+                diagnostics.Error(Messages.UnknownRootfsFormat, reader.Locate(SurfaceNames.RootfsFormat), SurfaceReads.RootfsFormat(reader));
                 break;
         }
 
-        var levelText = reader.String(SurfaceNames.RootfsCompressionLevel);
+        var levelText = SurfaceReads.RootfsCompressionLevel(reader);
         CompressionLevel? parsedLevel = levelText?.ToLowerInvariant() switch
         {
             null or "optimal" => CompressionLevel.Optimal,
@@ -101,7 +101,7 @@ public sealed record BundleOptions(
         var level = parsedLevel ?? CompressionLevel.Optimal;
 
         long epoch = 0;
-        var epochText = reader.String(SurfaceNames.SourceDateEpoch);
+        var epochText = SurfaceReads.SourceDateEpoch(reader);
         if (epochText is not null
             && !(long.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch) && epoch <= MaxSourceDateEpoch))
         {

@@ -72,7 +72,7 @@ public sealed class BundleRequest
     /// request when it names no plugin config or the file cannot be read (reported).
     /// </summary>
     public BundleRequest WithPluginConfig(DiagnosticBag diagnostics) =>
-        Get(SurfaceNames.PluginConfig) is { } value
+        SurfaceReads.PluginConfig(this) is { } value
         && Plugins.PluginConfigImport.Read(value, ProjectDirectory, LocateProperty(SurfaceNames.PluginConfig), diagnostics) is { } imported
             ? Import(imported)
             : this;

@@ -81,9 +81,9 @@ public sealed record ProcessSettings(
         var user = ReadUser(reader, image?.User, out var userText);
         var groups = ReadAdditionalGroups(reader);
         var umask = ReadUmask(reader);
-        var terminal = reader.Bool(SurfaceNames.Terminal, false);
-        var noNewPrivileges = reader.Bool(SurfaceNames.NoNewPrivileges, true);
-        var oomScoreAdj = (int?)reader.Integer(SurfaceNames.OomScoreAdj, -1000, 1000, text => reader.Diagnostics.Error(Messages.InvalidOomScoreAdj, reader.Locate(SurfaceNames.OomScoreAdj), text));
+        var terminal = SurfaceReads.Terminal(reader);
+        var noNewPrivileges = SurfaceReads.NoNewPrivileges(reader);
+        var oomScoreAdj = (int?)SurfaceReads.OomScoreAdj(reader, -1000, 1000, text => reader.Diagnostics.Error(Messages.InvalidOomScoreAdj, reader.Locate(SurfaceNames.OomScoreAdj), text));
         var rlimits = ReadRlimits(reader);
         return new ProcessSettings(
             new([.. entrypoint, .. args], Of(SurfaceNames.Entrypoint)),
@@ -185,7 +185,7 @@ public sealed record ProcessSettings(
     /// <summary>Octal, as umask(1) prints it; written as a number, which is what the spec's uint32 holds.</summary>
     private static uint? ReadUmask(RequestReader reader)
     {
-        var text = reader.String(SurfaceNames.Umask);
+        var text = SurfaceReads.Umask(reader);
         if (text is null)
         {
             return null;
@@ -245,7 +245,7 @@ public sealed record ProcessSettings(
             return null;
         }
 
-        if (config.User is { } user && reader.String(SurfaceNames.User) is null && !AccountNames.TrySplitUser(user, out _, out _))
+        if (config.User is { } user && SurfaceReads.User(reader) is null && !AccountNames.TrySplitUser(user, out _, out _))
         {
             Invalid("User", user, "which is not uid, uid:gid, name or name:group", SurfaceNames.User);
             return null;
@@ -314,7 +314,7 @@ public sealed record ProcessSettings(
     /// <summary>OciWorkingDirectory; <paramref name="defaultValue"/> (the app's folder when publish output is included) when unset.</summary>
     private static string ReadWorkingDirectory(RequestReader reader, string defaultValue, out string? text)
     {
-        var cwd = text = reader.String(SurfaceNames.WorkingDirectory);
+        var cwd = text = SurfaceReads.WorkingDirectory(reader);
         if (cwd is null)
         {
             return defaultValue;
@@ -332,7 +332,7 @@ public sealed record ProcessSettings(
     /// <summary>OciUser, else the base image's User (checked by <see cref="ImageDefaults"/>).</summary>
     private static ProcessUser ReadUser(RequestReader reader, string? imageUser, out string? text)
     {
-        text = reader.String(SurfaceNames.User);
+        text = SurfaceReads.User(reader);
         if (text is null && imageUser is not null && AccountNames.TrySplitUser(imageUser, out var imageName, out var imageGroup))
         {
             RequestReader.TryParseId(imageName, out var imageUid);

@@ -36,7 +36,7 @@ public static class SbomFormats
     /// <summary>OciSbom's value; OCIB1095 (and the default) for anything but spdx or none.</summary>
     public static SbomFormat Read(RequestReader reader)
     {
-        var text = reader.String(SurfaceNames.Sbom);
+        var text = SurfaceReads.Sbom(reader);
         switch (text?.Trim().ToLowerInvariant())
         {
             case null or "" or "spdx":

@@ -18,14 +18,14 @@ public static class SettingsReader
     {
         var (architecture, architectureText) = ReadArchitecture(reader);
         var formats = ReadFormats(reader);
-        var isPlugin = reader.Request.Get(SurfaceNames.PluginConfig) is not null
+        var isPlugin = SurfaceReads.PluginConfig(reader.Request) is not null
             || reader.Request.Get(SurfaceNames.PluginSocket) is not null
             || reader.Items(SurfaceNames.PluginInterface).Count > 0
             || (formats is { } f && f.HasFlag(BundleFormat.DockerPlugin));
         // In the order the reports have always come in.
         var publish = PublishOutput.Read(reader);
         var plugin = isPlugin ? ReadPlugin(reader) : null;
-        var privileged = new Setting<bool>(reader.Bool(SurfaceNames.Privileged, false), Origin.Property(reader, SurfaceNames.Privileged));
+        var privileged = new Setting<bool>(SurfaceReads.Privileged(reader), Origin.Property(reader, SurfaceNames.Privileged));
         var baseImage = ReadingBaseImage.Read(reader, architecture.Value, architectureText);
         var resources = ResourcesSettings.Read(reader);
         var process = ProcessSettings.Read(reader, publish, baseImage.Image);
@@ -64,7 +64,7 @@ public static class SettingsReader
     /// </summary>
     public static BundleFormat? ReadFormats(RequestReader reader)
     {
-        var text = reader.String(SurfaceNames.BundleFormat);
+        var text = SurfaceReads.BundleFormat(reader);
         if (text is null)
         {
             return BundleFormat.Runc;
@@ -115,23 +115,22 @@ public static class SettingsReader
             ConfigLocation = reader.Locate(SurfaceNames.PluginConfig),
             PropagatedMountWritten = propagatedMountWritten,
             NetworkType = reader.String(PluginVocabulary.NetworkTypeProperty),
-            Socket = new(reader.String(SurfaceNames.PluginSocket), Origin.Property(reader, SurfaceNames.PluginSocket)),
-            ProtocolScheme = new(reader.String(SurfaceNames.PluginProtocolScheme), Origin.Property(reader, SurfaceNames.PluginProtocolScheme)),
+            Socket = new(SurfaceReads.PluginSocket(reader), Origin.Property(reader, SurfaceNames.PluginSocket)),
+            ProtocolScheme = new(SurfaceReads.PluginProtocolScheme(reader), Origin.Property(reader, SurfaceNames.PluginProtocolScheme)),
             InterfaceTypes = reader.Items(SurfaceNames.PluginInterface).Select(i => new Setting<string>(i.ItemSpec, Origin.Item(SurfaceNames.PluginInterface, i))).ToList(),
             Args = ReadPluginArgs(reader),
 
             // Only the plugin config shows these. Its writer read them after the findings were
             // reported, so a NUL in them has never been reported: such a value is left out, as before.
-            Description = Quiet(reader, SurfaceNames.Description),
-            Documentation = Quiet(reader, SurfaceNames.DocumentationUrl),
+            Description = Quiet(SurfaceReads.Description(reader.Request)),
+            Documentation = Quiet(SurfaceReads.DocumentationUrl(reader.Request)),
             Env = reader.Items(SurfaceNames.EnvironmentVariable).Select(i => ReadPluginEntry(SurfaceNames.EnvironmentVariable, i, i.ItemSpec)).ToList(),
             Mounts = reader.Items(SurfaceNames.Mount).Select(i => ReadPluginEntry(SurfaceNames.Mount, i, i.ItemSpec.Trim())).ToList(),
             Devices = reader.Items(SurfaceNames.Device).Select(i => ReadPluginEntry(SurfaceNames.Device, i, i.ItemSpec.Trim())).ToList(),
         };
     }
 
-    private static string? Quiet(RequestReader reader, string name) =>
-        reader.Request.Get(name) is { } value && !value.Contains('\0') ? value : null;
+    private static string? Quiet(string? value) => value is not null && !value.Contains('\0') ? value : null;
 
     private static ItemSetting<PluginEntry> ReadPluginEntry(string itemType, RequestItem item, string key) =>
         new(
@@ -150,10 +149,10 @@ public static class SettingsReader
 
     private static string ReadPluginRuntimeSource(RequestReader reader)
     {
-        var source = reader.String(SurfaceNames.PluginRuntimeSource);
+        var source = SurfaceReads.PluginRuntimeSource(reader);
         if (source is null)
         {
-            return $"{PluginVocabulary.RuntimeDestination}/{reader.String(SurfaceNames.BundleName) ?? "plugin"}";
+            return $"{PluginVocabulary.RuntimeDestination}/{SurfaceReads.BundleName(reader) ?? "plugin"}";
         }
 
         if (!source.StartsWith('/'))
@@ -166,7 +165,7 @@ public static class SettingsReader
 
     private static (Setting<string>? Path, bool Written) ReadPropagatedMount(RequestReader reader)
     {
-        var path = reader.String(SurfaceNames.PropagatedMount);
+        var path = SurfaceReads.PropagatedMount(reader);
         if (path is null)
         {
             return (null, false);
@@ -221,7 +220,7 @@ public static class SettingsReader
     /// </summary>
     public static (Setting<TargetArchitecture> Architecture, string? Text) ReadArchitecture(RequestReader reader)
     {
-        var text = reader.String(SurfaceNames.TargetArchitecture);
+        var text = SurfaceReads.TargetArchitecture(reader);
         if (text is not null)
         {
             if (TargetArchitecture.TryParse(text, out var given))

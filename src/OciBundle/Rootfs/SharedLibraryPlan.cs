@@ -28,7 +28,7 @@ public sealed record SharedLibraryPlan(string SysrootHostPath, IReadOnlyList<Sha
             libraries.Add(new Library(name, item.Location));
         }
 
-        if (!reader.Bool(SurfaceNames.IncludeSharedLibraries, false))
+        if (!SurfaceReads.IncludeSharedLibraries(reader))
         {
             if (libraries.Count > 0)
             {
@@ -38,7 +38,7 @@ public sealed record SharedLibraryPlan(string SysrootHostPath, IReadOnlyList<Sha
             return null;
         }
 
-        var sysroot = reader.String(SurfaceNames.Sysroot) ?? "/";
+        var sysroot = SurfaceReads.Sysroot(reader) ?? "/";
         var host = Path.GetFullPath(sysroot, reader.Request.ProjectDirectory);
         if (!Directory.Exists(host))
         {
