@@ -3,8 +3,8 @@ namespace OciBundle.Building;
 /// <summary>
 /// The MSBuild surface as one table: <c>SurfaceTable.txt</c> beside this file lists every name
 /// once, and OciBundle.SurfaceGenerator turns it into <see cref="SurfaceNames"/>,
-/// <see cref="ForeignNames"/>, <see cref="PlumbingNames"/>, <see cref="Rows"/> and
-/// <see cref="Groups"/> here, and into the task's parameters and their copy into the request in
+/// <see cref="ForeignNames"/>, <see cref="PlumbingNames"/>, <see cref="SurfaceReads"/> (each
+/// public property's one read, of its row's parser), <see cref="Rows"/> and <see cref="Groups"/> here, and into the task's parameters and their copy into the request in
 /// OciBundle.Tasks. The targets' task call, the defaults and docs/properties.md are checked
 /// against it by SurfaceTableTests.
 /// </summary>
