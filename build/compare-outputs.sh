@@ -2,7 +2,7 @@
 # The safety net of a refactoring that must not change behaviour (issue 14): builds the package at
 # two commits, builds the same projects with each (the samples and a set of end-to-end-style
 # projects written below: kitchen-sink settings, privileged, rootless, a base archive, a folder
-# rootfs, an archive, a plugin, arm64, a seccomp file, projects with errors and warnings), and
+# rootfs, an archive, plugins (every kind of setting, host network, every rule's finding), arm64, a seccomp file, projects with errors and warnings), and
 # compares every output byte and every OCIB line the builds log.
 #   build/compare-outputs.sh OLD_COMMIT [NEW_COMMIT]      NEW defaults to HEAD
 #   COMPARE_WORK=/tmp/dir build/compare-outputs.sh …       scratch folder (default /tmp/compare-outputs)
@@ -152,6 +152,44 @@ busybox_project rule-errors '<OciMemoryLimit>128Mi</OciMemoryLimit><OciMemoryRes
     <OciSysctl Include="net.core.somaxconn" Value="1" />
     <OciEntrypoint Remove="@(OciEntrypoint)" />
     <OciEntrypoint Include="/no/such/program" />'
+# Plugins: one with every kind of plugin setting (a plugin config file under the project's
+# items), one sharing the host's network, and one that every plugin rule refuses.
+busybox_project plugin-rich '<OciBundleFormat>Both</OciBundleFormat><OciPluginConfig>plugin.json</OciPluginConfig><OciDescription>A rich plugin</OciDescription><OciWorkingDirectory>/tmp</OciWorkingDirectory><OciHostIpc>true</OciHostIpc><OciAllowAllDevices>true</OciAllowAllDevices><Version>1.2.3</Version><Company>Acme</Company><Authors>Jane Doe</Authors>' '
+    <OciRootfsDirectory Include="/run/docker/plugins;/mnt/volumes" />
+    <OciEnvironmentVariable Include="DEBUG" Settable="value" Description="debug level" />
+    <OciEnvironmentVariable Include="GREETING" Value="Hi" Settable="value" />
+    <OciMount Include="/data" Name="data" Settable="source" Description="where the data lives" Type="bind" Options="rbind" />
+    <OciMount Include=" /cache " Name="cache" Source="/var/cache/plugin" Settable="source" />
+    <OciDevice Include="/dev/fuse" Name="fuse" Settable="path" Description="FUSE" />
+    <OciArgs Update="world" Name="who" Settable="value" Description="whom to greet" />'
+cat >"$projects/plugin-rich/plugin.json" <<'EOF'
+{
+  "Description": "from the file",
+  "Documentation": "https://example.com/docs",
+  "Entrypoint": ["/usr/local/bin/hello"],
+  "Interface": { "Socket": "rich.sock", "Types": ["docker.volumedriver/1.0", "docker.volumedriver/1.0"], "ProtocolScheme": "moby.plugins.http/v1" },
+  "Network": { "Type": "bridge" },
+  "PropagatedMount": "/mnt/volumes/",
+  "Env": [{ "Name": "LEVEL", "Value": "3", "Settable": ["value"], "Description": "log level" }, { "Name": "GREETING", "Value": "Hello" }],
+  "Args": { "Name": "args", "Description": "extra", "Settable": ["value"], "Value": ["a", "b"] },
+  "Mounts": [{ "Name": "state", "Destination": "/state", "Source": "/var/lib/state", "Type": "bind", "Options": ["rbind"], "Settable": ["source"] }],
+  "Linux": { "Capabilities": ["CAP_SYS_ADMIN"], "Devices": [{ "Name": "tun", "Path": "/dev/net/tun", "Settable": ["path"] }] }
+}
+EOF
+busybox_project plugin-host '<OciBundleFormat>Both</OciBundleFormat><OciNetworkMode>Host</OciNetworkMode><OciHostPid>true</OciHostPid><OciPluginSocket>h.sock</OciPluginSocket><OciPluginRuntimeSource>/run/h</OciPluginRuntimeSource>' '
+    <OciPluginInterface Include="docker.logdriver/1.0" />
+    <OciRootfsDirectory Include="/run/docker/plugins" />'
+busybox_project plugin-errors '<OciBundleFormat>DockerPlugin</OciBundleFormat><OciPluginSocket>a/b.sock</OciPluginSocket><OciPluginProtocolScheme>grpc</OciPluginProtocolScheme><OciPropagatedMount>relative</OciPropagatedMount>' '
+    <OciPluginInterface Include="docker.volumedriver/1.0;docker.bogus/1.0;nonsense" />
+    <OciMount Include="/m1" Name="x.y" Type="tmpfs" Options="nosuid" />
+    <OciMount Include="/m2" Type="tmpfs" Source="tmpfs" Name="dup" Settable="value;source" />
+    <OciMount Include="/m3" Type="tmpfs" Name="later" Settable="source" />
+    <OciDevice Include="/dev/fuse" Name="dup" Settable="major" />
+    <OciEnvironmentVariable Include="LEVEL" Value="1" Settable="path" />
+    <OciCapability Remove="CAP_CHOWN;CAP_KILL" />
+    <OciArgs Update="world" Name="my.args" Settable="name" />'
+busybox_project plugin-no-interface '<OciBundleFormat>DockerPlugin</OciBundleFormat>' ''
+
 mkdir -p "$projects/dotnet-framework"
 cat >"$projects/dotnet-framework/dotnet-framework.csproj" <<'EOF'
 <Project Sdk="Microsoft.NET.Sdk">

@@ -193,16 +193,16 @@ public static class FuzzTargets
         var work = Fresh(scratch);
         File.WriteAllBytes(Path.Combine(work, "config.json"), input);
         var diagnostics = new DiagnosticBag();
-        var request = PluginConfigImport.Merge(new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.PluginConfig, "config.json"), diagnostics);
+        var request = new BundleRequest { ProjectDirectory = work }.With(SurfaceNames.PluginConfig, "config.json").WithPluginConfig(diagnostics);
         var reader = new RequestReader(request, diagnostics);
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
         SpecRules.Check(built, reader.Diagnostics);
-        PluginRules.Check(spec, reader, built.Settings);
+        PluginRules.Check(spec, built.Settings, diagnostics);
         if (!diagnostics.HasErrors)
         {
             _ = SpecJson.Serialize(spec);
-            _ = PluginConfigWriter.Write(reader, built.Settings, spec);
+            _ = PluginConfigWriter.Write(built.Settings, spec);
         }
     }
 

@@ -31,11 +31,44 @@ internal static class Emitters
         code.Append("    public static readonly IReadOnlyList<SurfaceRow> Rows =\n    [\n");
         foreach (var r in table.Rows)
         {
-            code.Append($"        new({SurfaceTable.Literal(r.Name)}, IsItems: {Bool(r.IsItems)}, Group: {SurfaceTable.Literal(r.Group.Name)}, IsPublic: {Bool(r.Group.IsPublic)}, IsTaskParameter: {Bool(r.IsTaskParameter)}, Required: {Bool(r.Required)}, Known: {Bool(r.Known)}, Default: {SurfaceTable.Literal(r.Default)}, Passed: {SurfaceTable.Literal(r.Passed)}, Key: {SurfaceTable.Literal(r.Key)}),\n");
+            code.Append($"        new({SurfaceTable.Literal(r.Name)}, IsItems: {Bool(r.IsItems)}, Group: {SurfaceTable.Literal(r.Group.Name)}, IsPublic: {Bool(r.Group.IsPublic)}, IsTaskParameter: {Bool(r.IsTaskParameter)}, Required: {Bool(r.Required)}, Known: {Bool(r.Known)}, Default: {SurfaceTable.Literal(r.Default)}, Passed: {SurfaceTable.Literal(r.Passed)}, Key: {SurfaceTable.Literal(r.Key)}, Parser: {SurfaceTable.Literal(r.Parser)}),\n");
         }
 
-        code.Append("    ];\n}\n");
+        code.Append("    ];\n}\n\n");
+        Reads(code, table);
         return code.ToString();
+    }
+
+    /// <summary>
+    /// One method per public property, of the row's parser: the one call the settings stage makes
+    /// to read it, so a row whose parser does not fit the code that uses it does not compile.
+    /// </summary>
+    private static void Reads(StringBuilder code, SurfaceTable table)
+    {
+        code.Append("/// <summary>How each public property is read (its row's parser=): the settings stage's only reads of them.</summary>\n");
+        code.Append("public static class SurfaceReads\n{\n");
+        var first = true;
+        foreach (var r in table.Rows.Where(r => r.Parser is not null))
+        {
+            code.Append(first ? "" : "\n");
+            first = false;
+            var name = $"SurfaceNames.{r.Identifier}";
+            code.Append(r.Parser switch
+            {
+                "bool" => $"    /// <summary>{r.Name}: true or false, OCIB1001 on other text; unset, {r.Default ?? "false"}.</summary>\n"
+                    + $"    public static bool {r.Identifier}(RequestReader reader) => reader.Bool({name}, {(r.Default == "true" ? "true" : "false")});\n",
+                "integer" => $"    /// <summary>{r.Name}: a whole number from min to max; other text goes to reportInvalid and gives null.</summary>\n"
+                    + $"    public static long? {r.Identifier}(RequestReader reader, long min, long max, Action<string> reportInvalid) => reader.Integer({name}, min, max, reportInvalid);\n",
+                "limit" => $"    /// <summary>{r.Name}: a cgroup limit, -1 for none (OCIB1054 otherwise).</summary>\n"
+                    + $"    public static long? {r.Identifier}(RequestReader reader) => reader.LimitOrUnlimited({name});\n",
+                "raw" => $"    /// <summary>{r.Name}: its text exactly as passed, unchecked.</summary>\n"
+                    + $"    public static string? {r.Identifier}(BundleRequest request) => request.Get({name});\n",
+                _ => $"    /// <summary>{r.Name}: its text, null when unset or holding a NUL (OCIB1019); the group parses it.</summary>\n"
+                    + $"    public static string? {r.Identifier}(RequestReader reader) => reader.String({name});\n",
+            });
+        }
+
+        code.Append("}\n");
     }
 
     public static string Task(SurfaceTable table)

@@ -35,6 +35,9 @@ internal sealed class SurfaceRow(string name, bool isItems, SurfaceGroup group)
 
     public string? Summary { get; set; }
 
+    /// <summary>How the settings stage reads a property (bool, text, integer, limit, raw): the generated SurfaceReads method.</summary>
+    public string? Parser { get; set; }
+
     /// <summary>The name a project writes, or one the targets pass: a parameter of the task.</summary>
     public bool IsTaskParameter => Group.Name is not ("Switches" or "Outputs" or "Internal");
 
@@ -150,17 +153,35 @@ internal sealed class SurfaceTable
                 case "passed" when value.Length > 0:
                     row.Passed = value;
                     break;
+                case "parser" when value is "bool" or "text" or "integer" or "limit" or "raw" && words[1] == "property":
+                    row.Parser = value;
+                    break;
                 case "key" when value.Length > 0:
                     row.Key = value == "-" ? null : value;
                     break;
                 default:
-                    return $"{words[0]}: unknown option '{option}' (required, default=, passed=, key=, or known on an Internal row)";
+                    return $"{words[0]}: unknown option '{option}' (required, default=, passed=, key=, parser=bool|text|integer|limit|raw on a property, or known on an Internal row)";
             }
         }
 
         if (row.Required && row.IsItems)
         {
             return $"{words[0]}: items cannot be required";
+        }
+
+        if (row.IsSurfaceName && !row.IsItems && row.Parser is null)
+        {
+            return $"{words[0]}: a public property needs parser=bool, text, integer, limit or raw (how the settings stage reads it)";
+        }
+
+        if (row.Parser is not null && !row.IsSurfaceName)
+        {
+            return $"{words[0]}: only a public property the task reads has a parser";
+        }
+
+        if (row.Parser == "bool" && row.Default is not (null or "true" or "false"))
+        {
+            return $"{words[0]}: a bool's default is true or false (unset, it is false)";
         }
 
         Rows.Add(row);

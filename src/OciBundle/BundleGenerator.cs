@@ -63,7 +63,7 @@ public static class BundleGenerator
         // A plugin config becomes properties and items ahead of the project's: every later stage
         // (spec, checks, fingerprint, plugin output) sees the merged request.
         doing.What = "reading the project's properties and items";
-        request = PluginConfigImport.Merge(request, diagnostics);
+        request = request.WithPluginConfig(diagnostics);
         var reader = new RequestReader(request, diagnostics);
         var settings = SettingsReader.Read(reader);
         var built = SpecBuilder.Build(reader, settings);
@@ -75,7 +75,7 @@ public static class BundleGenerator
         }
 
         SpecRules.Check(built, reader.Diagnostics);
-        PluginRules.Check(spec, reader, settings);
+        PluginRules.Check(spec, settings, diagnostics);
         foreach (var d in diagnostics.Items)
         {
             report(d);
@@ -202,7 +202,7 @@ public static class BundleGenerator
         if (options.BundleFormat.HasFlag(BundleFormat.DockerPlugin))
         {
             cancellation.ThrowIfCancellationRequested();
-            var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(request, settings, spec), sorted);
+            var (directory, archive, pluginLines) = PluginFiles.Write(staging.Directory, options, PluginConfigWriter.Write(settings, spec), sorted);
             sumLines.AddRange(pluginLines);
             staged.AddRange([directory, archive]);
             timings?.Mark("plugin");
@@ -216,7 +216,7 @@ public static class BundleGenerator
         {
             cancellation.ThrowIfCancellationRequested();
             doing.What = $"writing {SpdxDocument.FileName}";
-            (sbom, var bytes) = SbomFiles.Write(staging.Directory, request, settings, options, plan, sorted, digests!, written, sbomBase, report);
+            (sbom, var bytes) = SbomFiles.Write(staging.Directory, settings, options, plan, sorted, digests!, written, sbomBase, report);
             return bytes;
         }
 

@@ -16,29 +16,31 @@ public static class PluginConfigWriter
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static byte[] Write(RequestReader reader, BundleSettings settings, RuntimeSpec spec)
+    public static byte[] Write(BundleSettings settings, RuntimeSpec spec)
     {
+        var plugin = settings.Plugin ?? throw new InvalidOperationException("The plugin config is written for plugin projects only.");
+        var isolation = settings.Isolation;
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
         {
             json.WriteStartObject();
-            WriteArgs(json, reader);
-            json.WriteString("Description", reader.String(SurfaceNames.Description) ?? "");
-            json.WriteString("Documentation", reader.String(SurfaceNames.DocumentationUrl) ?? "");
-            Strings(json, "Entrypoint", Entrypoint(reader, spec));
-            WriteEnv(json, reader);
-            WriteInterface(json, reader);
-            json.WriteBoolean("IpcHost", reader.Bool(SurfaceNames.HostIpc, false));
-            WriteLinux(json, reader, spec);
-            WriteMounts(json, reader, spec);
+            WriteArgs(json, plugin);
+            json.WriteString("Description", plugin.Description ?? "");
+            json.WriteString("Documentation", plugin.Documentation ?? "");
+            Strings(json, "Entrypoint", Entrypoint(settings, spec));
+            WriteEnv(json, plugin);
+            WriteInterface(json, plugin);
+            json.WriteBoolean("IpcHost", isolation.HostIpc.Value);
+            WriteLinux(json, plugin, isolation, spec);
+            WriteMounts(json, plugin, spec);
             json.WriteStartObject("Network");
-            json.WriteString("Type", NetworkType(reader));
+            json.WriteString("Type", isolation.HostNetwork.Value ? "host" : plugin.NetworkType ?? "");
             json.WriteEndObject();
-            json.WriteBoolean("PidHost", reader.Bool(SurfaceNames.HostPid, false));
-            json.WriteString("PropagatedMount", settings.Plugin?.PropagatedMount?.Value ?? "");
+            json.WriteBoolean("PidHost", isolation.HostPid.Value);
+            json.WriteString("PropagatedMount", plugin.PropagatedMount?.Value ?? "");
             json.WriteStartObject("User"); // Docker ignores it; plugins run as root
             json.WriteEndObject();
-            json.WriteString("WorkDir", reader.String(SurfaceNames.WorkingDirectory) ?? (spec.Process.Cwd == "/" ? "" : spec.Process.Cwd));
+            json.WriteString("WorkDir", settings.Process.CwdText ?? (spec.Process.Cwd == "/" ? "" : spec.Process.Cwd));
             json.WriteEndObject();
         }
 
@@ -51,41 +53,37 @@ public static class PluginConfigWriter
     /// process.args without the OciArgs after it: the OciEntrypoint items, or the entrypoint the
     /// SDK chose (a .NET app's apphost), which Docker needs as much as runc does.
     /// </summary>
-    private static IEnumerable<string> Entrypoint(RequestReader reader, RuntimeSpec spec) =>
-        spec.Process.Args.Take(Math.Max(0, spec.Process.Args.Count - reader.Items(SurfaceNames.Args).Count));
+    private static IEnumerable<string> Entrypoint(BundleSettings settings, RuntimeSpec spec) =>
+        spec.Process.Args.Take(Math.Max(0, spec.Process.Args.Count - settings.Process.ArgsItemCount));
 
-    /// <summary>host for a shared network namespace; otherwise the type a plugin config gave (bridge, none), or none at all.</summary>
-    private static string NetworkType(RequestReader reader) =>
-        reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() == "host" ? "host" : reader.String(PluginVocabulary.NetworkTypeProperty) ?? "";
-
-    private static void WriteArgs(Utf8JsonWriter json, RequestReader reader)
+    private static void WriteArgs(Utf8JsonWriter json, PluginSettings plugin)
     {
-        var setting = PluginArgs.Setting(reader);
+        var setting = plugin.Args?.Value;
         json.WriteStartObject("Args");
-        json.WriteString("Description", setting?.Get("Description") ?? "");
-        json.WriteString("Name", setting?.Get("Name") ?? "");
-        Strings(json, "Settable", PluginVocabulary.SplitSettable(setting?.Get("Settable")));
-        Strings(json, "Value", reader.Items(SurfaceNames.Args).Select(a => a.ItemSpec));
+        json.WriteString("Description", setting?.Description ?? "");
+        json.WriteString("Name", setting?.Name ?? "");
+        Strings(json, "Settable", setting?.Settable ?? []);
+        Strings(json, "Value", setting?.Values ?? []);
         json.WriteEndObject();
     }
 
     /// <summary>The project's variables (PATH only when it sets one: Docker puts its own first), one per name, last value.</summary>
-    private static void WriteEnv(Utf8JsonWriter json, RequestReader reader)
+    private static void WriteEnv(Utf8JsonWriter json, PluginSettings plugin)
     {
         json.WriteStartArray("Env");
-        foreach (var item in Effective(reader.Items(SurfaceNames.EnvironmentVariable), i => i.ItemSpec))
+        foreach (var item in Effective(plugin.Env))
         {
             json.WriteStartObject();
-            json.WriteString("Description", item.Get("Description") ?? "");
+            json.WriteString("Description", item.Description ?? "");
             json.WriteString("Name", item.ItemSpec);
-            Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
-            if (PluginVocabulary.HasNoDefault(item))
+            Strings(json, "Settable", item.Settable);
+            if (item.NoDefault)
             {
                 json.WriteNull("Value"); // Docker's *string: no default, the variable is left out until set
             }
             else
             {
-                json.WriteString("Value", item.Metadata.TryGetValue("Value", out var value) ? value : "");
+                json.WriteString("Value", item.Value ?? "");
             }
             json.WriteEndObject();
         }
@@ -93,33 +91,33 @@ public static class PluginConfigWriter
         json.WriteEndArray();
     }
 
-    private static void WriteInterface(Utf8JsonWriter json, RequestReader reader)
+    private static void WriteInterface(Utf8JsonWriter json, PluginSettings plugin)
     {
         json.WriteStartObject("Interface");
-        if (reader.String(SurfaceNames.PluginProtocolScheme) is { } scheme)
+        if (plugin.ProtocolScheme.Value is { } scheme)
         {
             json.WriteString("ProtocolScheme", scheme); // omitempty in Docker's struct
         }
 
-        json.WriteString("Socket", reader.String(SurfaceNames.PluginSocket) ?? "");
-        Strings(json, "Types", reader.Items(SurfaceNames.PluginInterface).Select(i => i.ItemSpec).Distinct(StringComparer.Ordinal));
+        json.WriteString("Socket", plugin.Socket.Value ?? "");
+        Strings(json, "Types", plugin.InterfaceTypes.Select(t => t.Value).Distinct(StringComparer.Ordinal));
         json.WriteEndObject();
     }
 
     /// <summary>Capabilities beyond Docker's defaults (Docker adds them to its own), and the project's devices by path: Docker reads the numbers from the host.</summary>
-    private static void WriteLinux(Utf8JsonWriter json, RequestReader reader, RuntimeSpec spec)
+    private static void WriteLinux(Utf8JsonWriter json, PluginSettings plugin, IsolationSettings isolation, RuntimeSpec spec)
     {
         json.WriteStartObject("Linux");
-        json.WriteBoolean("AllowAllDevices", reader.Bool(SurfaceNames.AllowAllDevices, false));
+        json.WriteBoolean("AllowAllDevices", isolation.AllowAllDevices.Value);
         Strings(json, "Capabilities", (spec.Process.Capabilities?.Bounding ?? []).Where(c => !PluginVocabulary.DockerDefaultCapabilities.Contains(c)));
         json.WriteStartArray("Devices");
-        foreach (var item in Effective(reader.Items(SurfaceNames.Device).Where(i => !i.IsDefault), i => i.ItemSpec.Trim()))
+        foreach (var (path, item) in EffectiveByKey(plugin.Devices.Where(i => !i.Value!.IsDefault)))
         {
             json.WriteStartObject();
-            json.WriteString("Description", item.Get("Description") ?? "");
-            json.WriteString("Name", item.Get("Name") ?? "");
-            json.WriteString("Path", item.ItemSpec.Trim());
-            Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
+            json.WriteString("Description", item.Description ?? "");
+            json.WriteString("Name", item.Name ?? "");
+            json.WriteString("Path", path);
+            Strings(json, "Settable", item.Settable);
             json.WriteEndObject();
         }
 
@@ -128,24 +126,23 @@ public static class PluginConfigWriter
     }
 
     /// <summary>The project's own mounts (Docker has the defaults), with the type and options as the spec has them (rbind added).</summary>
-    private static void WriteMounts(Utf8JsonWriter json, RequestReader reader, RuntimeSpec spec)
+    private static void WriteMounts(Utf8JsonWriter json, PluginSettings plugin, RuntimeSpec spec)
     {
         json.WriteStartArray("Mounts");
-        foreach (var item in Effective(reader.Items(SurfaceNames.Mount).Where(i => !i.IsDefault), i => i.ItemSpec.Trim()))
+        foreach (var (destination, item) in EffectiveByKey(plugin.Mounts.Where(i => !i.Value!.IsDefault)))
         {
-            var destination = item.ItemSpec.Trim();
             var mount = spec.Mounts.FirstOrDefault(m => m.Destination == destination);
             json.WriteStartObject();
-            json.WriteString("Description", item.Get("Description") ?? "");
+            json.WriteString("Description", item.Description ?? "");
             json.WriteString("Destination", destination);
-            json.WriteString("Name", item.Get("Name") ?? "");
+            json.WriteString("Name", item.Name ?? "");
             Strings(json, "Options", mount?.Options ?? []);
-            Strings(json, "Settable", PluginVocabulary.SplitSettable(item.Get("Settable")));
+            Strings(json, "Settable", item.Settable);
             // Docker's *string must not be null: `docker plugin set P NAME.source=…` refuses a null
             // source ("Plugin config has no mount source"), and so does enable. Empty means "to be set".
-            json.WriteString("Source", item.Get("Source") ?? "");
+            json.WriteString("Source", item.Source ?? "");
 
-            json.WriteString("Type", mount?.Type ?? item.Get("Type") ?? "");
+            json.WriteString("Type", mount?.Type ?? item.Type ?? "");
             json.WriteEndObject();
         }
 
@@ -168,6 +165,9 @@ public static class PluginConfigWriter
     /// variables). Callers drop the SDK's default items first: a file's /dev/shm mount that replaces
     /// the default one would otherwise take the default's place, ahead of the file's other mounts.
     /// </summary>
-    private static IEnumerable<RequestItem> Effective(IEnumerable<RequestItem> items, Func<RequestItem, string> key) =>
-        items.GroupBy(key, StringComparer.Ordinal).Select(g => g.Last());
+    private static IEnumerable<(string Key, PluginEntry Item)> EffectiveByKey(IEnumerable<ItemSetting<PluginEntry>> items) =>
+        items.GroupBy(i => i.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Last().Value!));
+
+    private static IEnumerable<PluginEntry> Effective(IEnumerable<ItemSetting<PluginEntry>> items) =>
+        EffectiveByKey(items).Select(e => e.Item);
 }

@@ -1,4 +1,5 @@
 using OciBundle.Diagnostics;
+using OciBundle.Request;
 using OciBundle.Rootfs;
 using OciBundle.Settings;
 

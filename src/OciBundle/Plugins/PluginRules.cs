@@ -9,47 +9,48 @@ namespace OciBundle.Plugins;
 /// <summary>
 /// Checks of a plugin's metadata (OCIB40xx) that Docker makes only when a user installs or enables
 /// the plugin: the interface, mount sources, what `docker plugin set` can change, and the names it
-/// finds settings by. Run over the merged request (plugin config and project) of plugin projects.
+/// finds settings by. Pure checks of the plugin settings (read from the merged plugin config and
+/// project) and the spec, for plugin projects.
 /// </summary>
 public static partial class PluginRules
 {
-    public static void Check(RuntimeSpec spec, RequestReader reader, BundleSettings bundle)
+    public static void Check(RuntimeSpec spec, BundleSettings bundle, DiagnosticBag diagnostics)
     {
-        if (!bundle.IsPlugin)
+        if (bundle.Plugin is not { } plugin)
         {
             return;
         }
 
-        CheckInterface(reader);
-        CheckMountSources(reader);
-        var settings = Settings(reader).ToList();
-        CheckSettable(reader, settings);
-        CheckNames(reader, settings);
+        CheckInterface(plugin, diagnostics);
+        CheckMountSources(plugin, diagnostics);
+        var settings = Settings(plugin).ToList();
+        CheckSettable(settings, diagnostics);
+        CheckNames(settings, diagnostics);
         if (bundle.Formats.Value is { } format && format.HasFlag(BundleFormat.DockerPlugin))
         {
-            CheckDefaultCapabilities(spec, reader);
+            CheckDefaultCapabilities(spec, diagnostics);
         }
     }
 
-    private static void CheckInterface(RequestReader reader)
+    private static void CheckInterface(PluginSettings plugin, DiagnosticBag diagnostics)
     {
-        var types = reader.Items(SurfaceNames.PluginInterface);
+        var types = plugin.InterfaceTypes;
         var capabilities = string.Join(", ", PluginVocabulary.InterfaceCapabilities.Select(c => $"docker.{c}/1.0"));
-        foreach (var item in types.Where(i => !IsValidInterfaceType(i.ItemSpec)))
+        foreach (var type in types.Where(t => !IsValidInterfaceType(t.Value)))
         {
-            reader.Diagnostics.Error(Messages.PluginInterfaceTypeInvalid, item.Location, item.ItemSpec, capabilities);
+            diagnostics.Error(Messages.PluginInterfaceTypeInvalid, type.Origin.Location, type.Value, capabilities);
         }
 
-        var socket = reader.String(SurfaceNames.PluginSocket);
+        var socket = plugin.Socket.Value;
         if (socket is not null && socket.Contains('/'))
         {
-            reader.Diagnostics.Error(Messages.PluginSocketHasSlash, reader.Locate(SurfaceNames.PluginSocket), socket);
+            diagnostics.Error(Messages.PluginSocketHasSlash, plugin.Socket.Origin.Location, socket);
         }
 
-        var scheme = reader.String(SurfaceNames.PluginProtocolScheme);
+        var scheme = plugin.ProtocolScheme.Value;
         if (scheme is not null && scheme != PluginVocabulary.ProtocolSchemeHttpV1)
         {
-            reader.Diagnostics.Error(Messages.PluginProtocolSchemeUnknown, reader.Locate(SurfaceNames.PluginProtocolScheme), scheme);
+            diagnostics.Error(Messages.PluginProtocolSchemeUnknown, plugin.ProtocolScheme.Origin.Location, scheme);
         }
 
         var missing = (socket is null, types.Count == 0) switch
@@ -61,13 +62,13 @@ public static partial class PluginRules
         };
         if (missing is not null)
         {
-            reader.Diagnostics.Error(Messages.PluginInterfaceMissing, reader.Locate(SurfaceNames.PluginSocket), missing);
+            diagnostics.Error(Messages.PluginInterfaceMissing, plugin.Socket.Origin.Location, missing);
         }
 
-        var volumeDriver = types.FirstOrDefault(t => t.ItemSpec.StartsWith("docker.volumedriver/", StringComparison.Ordinal));
-        if (volumeDriver is not null && reader.String(SurfaceNames.PropagatedMount) is null)
+        var volumeDriver = types.FirstOrDefault(t => t.Value.StartsWith("docker.volumedriver/", StringComparison.Ordinal));
+        if (volumeDriver is not null && !plugin.PropagatedMountWritten)
         {
-            reader.Diagnostics.Warning(Messages.VolumeDriverWithoutPropagatedMount, volumeDriver.Location, volumeDriver.ItemSpec);
+            diagnostics.Warning(Messages.VolumeDriverWithoutPropagatedMount, volumeDriver.Origin.Location, volumeDriver.Value);
         }
     }
 
@@ -76,40 +77,41 @@ public static partial class PluginRules
         InterfaceType().Match(text) is { Success: true } match && PluginVocabulary.InterfaceCapabilities.Contains(match.Groups[1].Value);
 
     /// <summary>Docker refuses a mount whose source is missing; one users are meant to set is only a warning.</summary>
-    private static void CheckMountSources(RequestReader reader)
+    private static void CheckMountSources(PluginSettings plugin, DiagnosticBag diagnostics)
     {
-        foreach (var item in Effective(reader.Items(SurfaceNames.Mount), i => i.ItemSpec.Trim()))
+        foreach (var mount in Effective(plugin.Mounts))
         {
-            if (item.Get("Source") is not null)
+            var item = mount.Value!;
+            if (item.Source is not null)
             {
                 continue;
             }
 
-            if (PluginVocabulary.SplitSettable(item.Get("Settable")).Contains("source"))
+            if (item.Settable.Contains("source"))
             {
-                reader.Diagnostics.Warning(Messages.PluginMountSourceToBeSet, item.Location, item.ItemSpec, item.Get("Name") ?? "NAME");
+                diagnostics.Warning(Messages.PluginMountSourceToBeSet, mount.Origin.Location, item.ItemSpec, item.Name ?? "NAME");
             }
             else
             {
-                reader.Diagnostics.Error(Messages.PluginMountSourceMissing, item.Location, item.ItemSpec);
+                diagnostics.Error(Messages.PluginMountSourceMissing, mount.Origin.Location, item.ItemSpec);
             }
         }
     }
 
-    private static void CheckSettable(RequestReader reader, List<Setting> settings)
+    private static void CheckSettable(List<Setting> settings, DiagnosticBag diagnostics)
     {
         foreach (var setting in settings)
         {
             var allowed = PluginVocabulary.AllowedSettable[setting.Kind];
-            foreach (var field in PluginVocabulary.SplitSettable(setting.Item.Get("Settable")).Where(f => f != allowed).Distinct())
+            foreach (var field in setting.Settable.Where(f => f != allowed).Distinct())
             {
-                reader.Diagnostics.Error(Messages.PluginSettableFieldNotAllowed, setting.Item.Location, setting.ItemType, setting.Key, field, allowed, setting.Kind);
+                diagnostics.Error(Messages.PluginSettableFieldNotAllowed, setting.Location, setting.ItemType, setting.Key, field, allowed, setting.Kind);
             }
         }
     }
 
     /// <summary>`docker plugin set NAME=…` and `NAME.FIELD=…` find a setting by name across env, mounts, devices and args.</summary>
-    private static void CheckNames(RequestReader reader, List<Setting> settings)
+    private static void CheckNames(List<Setting> settings, DiagnosticBag diagnostics)
     {
         var owners = new Dictionary<string, Setting>(StringComparer.Ordinal);
         foreach (var setting in settings.Where(s => s.Name is not null))
@@ -117,13 +119,13 @@ public static partial class PluginRules
             var name = setting.Name!;
             if (name.Contains('.'))
             {
-                reader.Diagnostics.Error(Messages.PluginNameWithDot, setting.Item.Location, name, setting.Describe());
+                diagnostics.Error(Messages.PluginNameWithDot, setting.Location, name, setting.Describe());
                 continue;
             }
 
             if (owners.TryGetValue(name, out var first))
             {
-                reader.Diagnostics.Error(Messages.PluginNameClash, setting.Item.Location, name, first.Describe(), setting.Describe());
+                diagnostics.Error(Messages.PluginNameClash, setting.Location, name, first.Describe(), setting.Describe());
                 continue;
             }
 
@@ -131,49 +133,53 @@ public static partial class PluginRules
         }
     }
 
-    private static void CheckDefaultCapabilities(RuntimeSpec spec, RequestReader reader)
+    private static void CheckDefaultCapabilities(RuntimeSpec spec, DiagnosticBag diagnostics)
     {
         var granted = spec.Process.Capabilities?.Bounding ?? [];
         var dropped = PluginVocabulary.DockerDefaultCapabilities.Where(c => !granted.Contains(c)).ToList();
         if (dropped.Count > 0)
         {
-            reader.Diagnostics.Warning(Messages.PluginDefaultCapabilityRemoved, null, string.Join(", ", dropped));
+            diagnostics.Warning(Messages.PluginDefaultCapabilityRemoved, null, string.Join(", ", dropped));
         }
     }
 
     /// <summary>One entry of the plugin's env, mounts, devices or args, as `docker plugin set` sees it.</summary>
-    private sealed record Setting(string Kind, string ItemType, string Key, string? Name, RequestItem Item)
+    private sealed record Setting(string Kind, string ItemType, string Key, string? Name, IReadOnlyList<string> Settable, SourceLocation? Location)
     {
         public string Describe() => Kind == "args" ? "the args" : $"{ItemType} '{Key}'";
     }
 
     /// <summary>The settings that end up in the plugin: the last item for each variable, destination or device path.</summary>
-    private static IEnumerable<Setting> Settings(RequestReader reader)
+    private static IEnumerable<Setting> Settings(PluginSettings plugin)
     {
-        foreach (var item in Effective(reader.Items(SurfaceNames.EnvironmentVariable), i => i.ItemSpec))
+        foreach (var variable in Effective(plugin.Env))
         {
-            yield return new Setting("env", SurfaceNames.EnvironmentVariable, item.ItemSpec, item.ItemSpec, item);
+            yield return Entry("env", variable, variable.Value!.ItemSpec);
         }
 
-        foreach (var item in Effective(reader.Items(SurfaceNames.Mount), i => i.ItemSpec.Trim()).Where(i => !i.IsDefault))
+        foreach (var mount in Effective(plugin.Mounts).Where(i => !i.Value!.IsDefault))
         {
-            yield return new Setting("mount", SurfaceNames.Mount, item.ItemSpec.Trim(), item.Get("Name"), item);
+            yield return Entry("mount", mount, mount.Value!.Name);
         }
 
-        foreach (var item in Effective(reader.Items(SurfaceNames.Device), i => i.ItemSpec.Trim()).Where(i => !i.IsDefault))
+        foreach (var device in Effective(plugin.Devices).Where(i => !i.Value!.IsDefault))
         {
-            yield return new Setting("device", SurfaceNames.Device, item.ItemSpec.Trim(), item.Get("Name"), item);
+            yield return Entry("device", device, device.Value!.Name);
         }
 
         // The args are one setting, even with no values (see PluginArgs).
-        if (PluginArgs.Setting(reader) is { } args)
+        if (plugin.Args is { } args)
         {
-            yield return new Setting("args", SurfaceNames.Args, args.ItemSpec, args.Get("Name"), args);
+            yield return new Setting("args", args.Origin.Name, args.Value.ItemSpec, args.Value.Name, args.Value.Settable, args.Origin.Location);
         }
     }
 
-    private static IEnumerable<RequestItem> Effective(IReadOnlyList<RequestItem> items, Func<RequestItem, string> key) =>
-        items.GroupBy(key, StringComparer.Ordinal).Select(g => g.Last());
+    private static Setting Entry(string kind, ItemSetting<PluginEntry> entry, string? name) =>
+        new(kind, entry.Origin.Name, entry.Key, name, entry.Value!.Settable, entry.Origin.Location);
+
+    /// <summary>The last item for each key, in the order the keys first appeared.</summary>
+    private static IEnumerable<ItemSetting<PluginEntry>> Effective(IReadOnlyList<ItemSetting<PluginEntry>> items) =>
+        items.GroupBy(i => i.Key, StringComparer.Ordinal).Select(g => g.Last());
 
     [GeneratedRegex(@"^docker\.([a-z]+)/[0-9]+(\.[0-9]+)*$")]
     private static partial Regex InterfaceType();

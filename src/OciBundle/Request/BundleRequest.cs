@@ -66,11 +66,68 @@ public sealed class BundleRequest
         return this;
     }
 
+    /// <summary>
+    /// OciPluginConfig's values under the project's: a copy of this request with the file's
+    /// properties and items ahead of its own (<see cref="PluginConfigImport"/>); this
+    /// request when it names no plugin config or the file cannot be read (reported).
+    /// </summary>
+    public BundleRequest WithPluginConfig(DiagnosticBag diagnostics) =>
+        SurfaceReads.PluginConfig(this) is { } value
+        && PluginConfigImport.Read(value, ProjectDirectory, LocateProperty(SurfaceNames.PluginConfig), diagnostics) is { } imported
+            ? Import(imported)
+            : this;
+
+    /// <summary>
+    /// A copy with values read from a file placed ahead of this request's: a property set here
+    /// wins; items of a type in <see cref="ImportedValues.ReplacedLists"/> given here (not the
+    /// SDK's defaults) replace the file's list; other items come after the file's, the SDK's
+    /// default items first. The project elements are not carried over, as they never were.
+    /// </summary>
+    public BundleRequest Import(ImportedValues imported)
+    {
+        var fromFile = imported.Properties.Where(p => Get(p.Key) is null).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+        var merged = new BundleRequest
+        {
+            ProjectDirectory = ProjectDirectory,
+            LocateProperty = name => fromFile.TryGetValue(name, out var p) ? p.Locate() : LocateProperty(name),
+        };
+        foreach (var (name, value) in Properties)
+        {
+            merged.With(name, value);
+        }
+
+        foreach (var (name, property) in fromFile)
+        {
+            merged.With(name, property.Value);
+        }
+
+        var types = Items.Select(i => i.Key).Union(imported.Items.Keys, StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var type in types)
+        {
+            var own = GetItems(type);
+            var fileItems = imported.Items.TryGetValue(type, out var list) ? list : [];
+            var replacesList = imported.ReplacedLists.Contains(type) && own.Any(i => !i.IsDefault);
+            merged.WithItems(type, replacesList ? own : [.. own.Where(i => i.IsDefault), .. fileItems, .. own.Where(i => !i.IsDefault)]);
+        }
+
+        return merged;
+    }
+
     public string? Get(string name) => _properties.TryGetValue(name, out var value) ? value : null;
 
     public IReadOnlyList<RequestItem> GetItems(string itemType) =>
         _items.TryGetValue(itemType, out var list) ? list : [];
 }
+
+/// <summary>A property read from a file: its value and where in the file it was written.</summary>
+public sealed record ImportedProperty(string Value, Func<SourceLocation?> Locate);
+
+/// <summary>Properties and items read from a file the project names, to go ahead of the project's own (<see cref="BundleRequest.Import"/>).</summary>
+/// <param name="ReplacedLists">The item types whose list the project's own items replace rather than extend.</param>
+public sealed record ImportedValues(
+    IReadOnlyDictionary<string, ImportedProperty> Properties,
+    IReadOnlyDictionary<string, List<RequestItem>> Items,
+    IReadOnlySet<string> ReplacedLists);
 
 /// <summary>One MSBuild item: its evaluated Include, its custom metadata, and where it was defined.</summary>
 public sealed record RequestItem(string ItemSpec, IReadOnlyDictionary<string, string> Metadata, Func<SourceLocation?>? Locate = null)

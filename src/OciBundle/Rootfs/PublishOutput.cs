@@ -40,12 +40,12 @@ public sealed class PublishOutput
     /// <summary>Read by the settings stage (<see cref="Settings.SettingsReader"/>), once per build; every other stage takes <see cref="Settings.BundleSettings.Publish"/>.</summary>
     public static PublishOutput Read(RequestReader reader)
     {
-        if (!reader.Bool(SurfaceNames.IncludePublishOutput, false))
+        if (!SurfaceReads.IncludePublishOutput(reader))
         {
             return new PublishOutput();
         }
 
-        var text = reader.String(SurfaceNames.AppDirectory) ?? DefaultAppDirectory;
+        var text = SurfaceReads.AppDirectory(reader) ?? DefaultAppDirectory;
         var appDirectory = NormalizeAppDirectory(reader, text);
         if (appDirectory is null)
         {

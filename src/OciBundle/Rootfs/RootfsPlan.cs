@@ -111,7 +111,7 @@ public sealed class RootfsPlan
 
     private static long ReadBaseMaxSize(RequestReader reader)
     {
-        var text = reader.String(SurfaceNames.BaseRootfsMaxSize);
+        var text = SurfaceReads.BaseRootfsMaxSize(reader);
         if (text is null)
         {
             return ArchiveReader.DefaultMaxSize;
@@ -128,7 +128,7 @@ public sealed class RootfsPlan
 
     private static (string? Value, string? HostPath) ReadBase(RequestReader reader)
     {
-        var value = reader.String(SurfaceNames.BaseRootfs);
+        var value = SurfaceReads.BaseRootfs(reader);
         if (value is null)
         {
             return (null, null);

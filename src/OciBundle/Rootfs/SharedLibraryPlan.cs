@@ -29,7 +29,7 @@ public sealed record SharedLibraryPlan(string SysrootHostPath, IReadOnlyList<Sha
             libraries.Add(new Library(name, item.Location));
         }
 
-        if (!reader.Bool(SurfaceNames.IncludeSharedLibraries, false))
+        if (!SurfaceReads.IncludeSharedLibraries(reader))
         {
             if (libraries.Count > 0)
             {
@@ -39,7 +39,7 @@ public sealed record SharedLibraryPlan(string SysrootHostPath, IReadOnlyList<Sha
             return null;
         }
 
-        var sysroot = reader.String(SurfaceNames.Sysroot) ?? "/";
+        var sysroot = SurfaceReads.Sysroot(reader) ?? "/";
         var host = Path.GetFullPath(sysroot, reader.Request.ProjectDirectory);
         if (!Directory.Exists(host))
         {

@@ -19,13 +19,13 @@ public static class SbomFiles
     /// <param name="baseImage">The base image the rootfs started from; null without one.</param>
     /// <returns>The staged file and its bytes (the image attaches the same bytes).</returns>
     public static (BundleOutputFile File, byte[] Bytes) Write(
-        string staging, RequestReader request, BundleSettings settings, BundleOptions options, RootfsPlan plan, IReadOnlyList<RootfsEntry> sorted, ContentDigests digests, SbomImage? image, SbomBaseImage? baseImage, Action<Diagnostic> report)
+        string staging, BundleSettings settings, BundleOptions options, RootfsPlan plan, IReadOnlyList<RootfsEntry> sorted, ContentDigests digests, SbomImage? image, SbomBaseImage? baseImage, Action<Diagnostic> report)
     {
         var input = new SbomInput(
-            request.String(SurfaceNames.BundleName) ?? "bundle",
-            request.Request.Get(ForeignNames.Version),
-            request.Request.Get(ForeignNames.Company),
-            request.Request.Get(ForeignNames.Authors),
+            options.SbomSubject.Name,
+            options.SbomSubject.Version,
+            options.SbomSubject.Company,
+            options.SbomSubject.Authors,
             options.SourceDateEpoch,
             ToolVersion,
             sorted,

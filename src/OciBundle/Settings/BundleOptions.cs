@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using OciBundle.Diagnostics;
-using OciBundle.Plugins;
 using OciBundle.Request;
 
 namespace OciBundle.Settings;
@@ -27,6 +26,9 @@ public sealed record BundleOptions(
     BundleFormat BundleFormat = BundleFormat.Runc,
     SbomFormat Sbom = SbomFormat.Spdx)
 {
+    /// <summary>The bundle as the SBOM describes it (name, version, company, authors).</summary>
+    public SbomSubject SbomSubject { get; init; } = SbomSubject.Default;
+
     /// <summary>The largest mtime a GNU tar header holds in octal (11 digits).</summary>
     public const long MaxSourceDateEpoch = 8589934591;
 
@@ -46,26 +48,26 @@ public sealed record BundleOptions(
     {
         var diagnostics = reader.Diagnostics;
         var request = reader.Request;
-        var output = reader.String(SurfaceNames.BundleOutputPath);
+        var output = SurfaceReads.BundleOutputPath(reader);
         if (output is null)
         {
             return null; // OCIB5004 is the generator's: a spec alone needs no output folder
         }
 
         var outputDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output, request.ProjectDirectory));
-        var archive = reader.String(SurfaceNames.BundleArchivePath) is { } a ? Path.GetFullPath(a, request.ProjectDirectory) : null;
+        var archive = SurfaceReads.BundleArchivePath(reader) is { } a ? Path.GetFullPath(a, request.ProjectDirectory) : null;
         if (archive is not null && (archive == outputDirectory || Directory.Exists(archive)))
         {
             // Never a folder: replacing it with the archive would delete whatever it holds.
-            diagnostics.Error(Messages.ArchivePathIsFolder, reader.Locate(SurfaceNames.BundleArchivePath), archive, reader.String(SurfaceNames.BundleName) ?? "bundle");
+            diagnostics.Error(Messages.ArchivePathIsFolder, reader.Locate(SurfaceNames.BundleArchivePath), archive, SurfaceReads.BundleName(reader) ?? "bundle");
         }
         else if (archive is not null && archive.StartsWith(outputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            diagnostics.Error(Messages.ArchivePathInsideBundle, reader.Locate(SurfaceNames.BundleArchivePath), archive, outputDirectory, reader.String(SurfaceNames.BundleName) ?? "bundle");
+            diagnostics.Error(Messages.ArchivePathInsideBundle, reader.Locate(SurfaceNames.BundleArchivePath), archive, outputDirectory, SurfaceReads.BundleName(reader) ?? "bundle");
         }
 
         var format = RootfsFormat.TarGz;
-        switch (reader.String(SurfaceNames.RootfsFormat)?.ToLowerInvariant())
+        switch (SurfaceReads.RootfsFormat(reader)?.ToLowerInvariant())
         {
             case null or "tar.gz" or "tgz":
                 break;
@@ -79,11 +81,11 @@ public sealed record BundleOptions(
                 format = RootfsFormat.TarZst;
                 break;
             default:
-                diagnostics.Error(Messages.UnknownRootfsFormat, reader.Locate(SurfaceNames.RootfsFormat), reader.String(SurfaceNames.RootfsFormat));
+                diagnostics.Error(Messages.UnknownRootfsFormat, reader.Locate(SurfaceNames.RootfsFormat), SurfaceReads.RootfsFormat(reader));
                 break;
         }
 
-        var levelText = reader.String(SurfaceNames.RootfsCompressionLevel);
+        var levelText = SurfaceReads.RootfsCompressionLevel(reader);
         CompressionLevel? parsedLevel = levelText?.ToLowerInvariant() switch
         {
             null or "optimal" => CompressionLevel.Optimal,
@@ -99,7 +101,7 @@ public sealed record BundleOptions(
         var level = parsedLevel ?? CompressionLevel.Optimal;
 
         long epoch = 0;
-        var epochText = reader.String(SurfaceNames.SourceDateEpoch);
+        var epochText = SurfaceReads.SourceDateEpoch(reader);
         if (epochText is not null
             && !(long.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch) && epoch <= MaxSourceDateEpoch))
         {
@@ -110,6 +112,6 @@ public sealed record BundleOptions(
         var stamp = request.Get(StampFileProperty) is { } s ? Path.GetFullPath(s, request.ProjectDirectory) : null;
         var bundleFormat = formats ?? BundleFormat.Runc;
         var sbom = SbomFormats.Read(reader);
-        return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat, sbom);
+        return new BundleOptions(outputDirectory, archive, format, level, epoch, stamp, bundleFormat, sbom) { SbomSubject = SbomSubject.Read(request) };
     }
 }

@@ -1,7 +1,6 @@
 using OciBundle.Diagnostics;
 using OciBundle.Images;
 using OciBundle.Platform;
-using OciBundle.Plugins;
 using OciBundle.Request;
 using OciBundle.Rootfs;
 

@@ -13,7 +13,7 @@ public sealed partial record GeneralSettings(Setting<string> SpecVersion, Settin
 {
     public static GeneralSettings Read(RequestReader reader)
     {
-        var version = reader.String(SurfaceNames.SpecVersion) ?? RuntimeSpec.DefaultVersion;
+        var version = SurfaceReads.SpecVersion(reader) ?? RuntimeSpec.DefaultVersion;
         if (!SemanticVersion().IsMatch(version))
         {
             reader.Diagnostics.Error(Messages.InvalidSpecVersion, reader.Locate(SurfaceNames.SpecVersion), version);
@@ -21,7 +21,7 @@ public sealed partial record GeneralSettings(Setting<string> SpecVersion, Settin
 
         return new(
             new(version, Origin.Property(reader, SurfaceNames.SpecVersion)),
-            new(reader.Bool(SurfaceNames.RootfsReadonly, false), Origin.Property(reader, SurfaceNames.RootfsReadonly)));
+            new(SurfaceReads.RootfsReadonly(reader), Origin.Property(reader, SurfaceNames.RootfsReadonly)));
     }
 
     [GeneratedRegex(@"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$")]

@@ -31,9 +31,9 @@ public sealed partial record ImageSettings(
         var diagnostics = reader.Diagnostics;
         var errorsBefore = diagnostics.Items.Count(d => d.Severity == DiagnosticSeverity.Error);
 
-        var (nameSource, name) = reader.String(SurfaceNames.ImageName) is { } given
+        var (nameSource, name) = SurfaceReads.ImageName(reader) is { } given
             ? (SurfaceNames.ImageName + " (or ContainerRepository)", given)
-            : (SurfaceNames.BundleName + " (the default of OciImageName)", reader.String(SurfaceNames.BundleName) ?? "bundle");
+            : (SurfaceNames.BundleName + " (the default of OciImageName)", SurfaceReads.BundleName(reader) ?? "bundle");
         if (ImageNames.WhyNotRepository(name) is { } why)
         {
             diagnostics.Error(Messages.InvalidImageName, reader.Locate(SurfaceNames.ImageName) ?? reader.Locate(SurfaceNames.BundleName), nameSource, name, why);
@@ -84,13 +84,13 @@ public sealed partial record ImageSettings(
             }
         }
 
-        var generate = reader.Bool(SurfaceNames.GenerateLabels, true);
+        var generate = SurfaceReads.GenerateLabels(reader);
         var description = reader.String(ForeignNames.Description);
         var metadata = new ImageMetadata(
             reader.String(ForeignNames.Version),
             reader.String(ForeignNames.SourceRevisionId),
             reader.String(ForeignNames.RepositoryUrl),
-            reader.String(ForeignNames.Title) ?? reader.String(SurfaceNames.BundleName),
+            reader.String(ForeignNames.Title) ?? SurfaceReads.BundleName(reader),
             description == NuGetDefaultDescription ? null : description,
             reader.String(ForeignNames.Authors),
             reader.String(ForeignNames.PackageLicenseExpression));

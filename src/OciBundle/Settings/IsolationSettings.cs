@@ -53,7 +53,7 @@ public sealed record IsolationSettings(
     /// <summary>The isolation values in the order their steps have always reported them.</summary>
     public static IsolationSettings Read(RequestReader reader, bool privileged)
     {
-        Setting<bool> Switch(string name) => new(reader.Bool(name, false), Origin.Property(reader, name));
+        Setting<bool> Switch(string name, bool value) => new(value, Origin.Property(reader, name));
 
         var (capabilities, ambientOrigin) = ReadCapabilities(reader);
         var seccomp = SeccompSettings.Read(reader, privileged);
@@ -62,14 +62,14 @@ public sealed record IsolationSettings(
         var masked = MountSettings.ReadPaths(reader, SurfaceNames.MaskedPath);
         var readonlyPaths = MountSettings.ReadPaths(reader, SurfaceNames.ReadonlyPath);
         var devices = DeviceSettings.Read(reader);
-        var allowAll = Switch(SurfaceNames.AllowAllDevices);
+        var allowAll = Switch(SurfaceNames.AllowAllDevices, SurfaceReads.AllowAllDevices(reader));
         var hostNetwork = ReadNetworkMode(reader);
-        var hostIpc = Switch(SurfaceNames.HostIpc);
-        var hostPid = Switch(SurfaceNames.HostPid);
+        var hostIpc = Switch(SurfaceNames.HostIpc, SurfaceReads.HostIpc(reader));
+        var hostPid = Switch(SurfaceNames.HostPid, SurfaceReads.HostPid(reader));
         var uids = ReadMappings(reader, SurfaceNames.UidMapping);
         var gids = ReadMappings(reader, SurfaceNames.GidMapping);
-        var userNamespace = Switch(SurfaceNames.UserNamespace);
-        var rootless = Switch(SurfaceNames.Rootless);
+        var userNamespace = Switch(SurfaceNames.UserNamespace, SurfaceReads.UserNamespace(reader));
+        var rootless = Switch(SurfaceNames.Rootless, SurfaceReads.Rootless(reader));
 
         // The other steps never take the uts namespace away, so an accepted uts item is the
         // namespace the hostname's default needs.
@@ -149,10 +149,10 @@ public sealed record IsolationSettings(
     /// <summary>OciNetworkMode: private (the default) or host, in any case.</summary>
     private static Setting<bool> ReadNetworkMode(RequestReader reader)
     {
-        var mode = reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() ?? "private";
+        var mode = SurfaceReads.NetworkMode(reader)?.ToLowerInvariant() ?? "private";
         if (mode is not ("private" or "host"))
         {
-            reader.Diagnostics.Error(Messages.UnknownNetworkMode, reader.Locate(SurfaceNames.NetworkMode), reader.String(SurfaceNames.NetworkMode));
+            reader.Diagnostics.Error(Messages.UnknownNetworkMode, reader.Locate(SurfaceNames.NetworkMode), SurfaceReads.NetworkMode(reader));
         }
 
         return new(mode == "host", Origin.Property(reader, SurfaceNames.NetworkMode));
@@ -196,10 +196,10 @@ public sealed record IsolationSettings(
     /// </summary>
     private static Setting<string>? ReadHostname(RequestReader reader, bool hasUtsNamespace)
     {
-        var hostname = reader.String(SurfaceNames.Hostname);
+        var hostname = SurfaceReads.Hostname(reader);
         if (hostname is null && hasUtsNamespace)
         {
-            hostname = reader.String(SurfaceNames.BundleName);
+            hostname = SurfaceReads.BundleName(reader);
         }
 
         if (hostname is not null && !SpecVocabulary.IsValidHostname(hostname))

@@ -23,15 +23,15 @@ public sealed partial record KernelSettings(
 
     public static KernelSettings Read(RequestReader reader)
     {
-        Setting<string>? Label(string name) =>
-            // reader.String refuses NUL (OCIB1019); empty means unset, so nothing empty is written.
-            reader.String(name) is { } text ? new(text, Origin.Property(reader, name)) : null;
+        Setting<string>? Label(string name, string? text) =>
+            // A text read refuses NUL (OCIB1019); empty means unset, so nothing empty is written.
+            text is not null ? new(text, Origin.Property(reader, name)) : null;
 
         var sysctls = ReadSysctls(reader);
         var propagation = ReadRootfsPropagation(reader);
-        var apparmor = Label(SurfaceNames.ApparmorProfile);
-        var selinux = Label(SurfaceNames.SelinuxLabel);
-        var mountLabel = Label(SurfaceNames.MountLabel);
+        var apparmor = Label(SurfaceNames.ApparmorProfile, SurfaceReads.ApparmorProfile(reader));
+        var selinux = Label(SurfaceNames.SelinuxLabel, SurfaceReads.SelinuxLabel(reader));
+        var mountLabel = Label(SurfaceNames.MountLabel, SurfaceReads.MountLabel(reader));
         var annotations = ReadAnnotations(reader);
         return new(sysctls, propagation, apparmor, selinux, mountLabel, annotations, HookSettings.Read(reader));
     }
@@ -69,7 +69,7 @@ public sealed partial record KernelSettings(
     /// <summary>OciRootfsPropagation in any case, as for namespace types; the schema's enum is lower case.</summary>
     private static Setting<string>? ReadRootfsPropagation(RequestReader reader)
     {
-        var given = reader.String(SurfaceNames.RootfsPropagation);
+        var given = SurfaceReads.RootfsPropagation(reader);
         if (given is null)
         {
             return null;

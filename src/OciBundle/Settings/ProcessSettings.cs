@@ -33,6 +33,9 @@ public sealed record ProcessSettings(
     /// <summary>OciUser as written (null when unset): a name waits for the rootfs (AccountResolver), and the image config keeps it as written.</summary>
     public string? UserText { get; init; }
 
+    /// <summary>OciWorkingDirectory as written (null when unset): the plugin config's WorkDir keeps it.</summary>
+    public string? CwdText { get; init; }
+
     /// <summary>Every OciAdditionalGroup item as written, names too (AccountResolver looks them up in the rootfs).</summary>
     public IReadOnlyList<Setting<string>> AdditionalGroups { get; init; } = [];
 
@@ -76,13 +79,13 @@ public sealed record ProcessSettings(
             ? ReadArgs(reader, SurfaceNames.Args).ToList()
             : [.. image.Cmd];
         var env = ReadEnvironment(reader, image?.Env ?? []);
-        var cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/");
+        var cwd = ReadWorkingDirectory(reader, publish.IsIncluded ? "/" + publish.AppDirectory : image?.WorkingDir is { } dir ? "/" + dir.TrimStart('/') : "/", out var cwdText);
         var user = ReadUser(reader, image?.User, out var userText);
         var groups = ReadAdditionalGroups(reader);
         var umask = ReadUmask(reader);
-        var terminal = reader.Bool(SurfaceNames.Terminal, false);
-        var noNewPrivileges = reader.Bool(SurfaceNames.NoNewPrivileges, true);
-        var oomScoreAdj = (int?)reader.Integer(SurfaceNames.OomScoreAdj, -1000, 1000, text => reader.Diagnostics.Error(Messages.InvalidOomScoreAdj, reader.Locate(SurfaceNames.OomScoreAdj), text));
+        var terminal = SurfaceReads.Terminal(reader);
+        var noNewPrivileges = SurfaceReads.NoNewPrivileges(reader);
+        var oomScoreAdj = (int?)SurfaceReads.OomScoreAdj(reader, -1000, 1000, text => reader.Diagnostics.Error(Messages.InvalidOomScoreAdj, reader.Locate(SurfaceNames.OomScoreAdj), text));
         var rlimits = ReadRlimits(reader);
         return new ProcessSettings(
             new([.. entrypoint, .. args], Of(SurfaceNames.Entrypoint)),
@@ -97,6 +100,7 @@ public sealed record ProcessSettings(
             rlimits)
         {
             UserText = userText,
+            CwdText = cwdText,
             AdditionalGroups = reader.Items(SurfaceNames.AdditionalGroup)
                 .Select(i => new Setting<string>(i.ItemSpec, new Origin(SurfaceNames.AdditionalGroup, i.Location ?? reader.Locate(SurfaceNames.AdditionalGroup)))).ToList(),
             EntrypointItem = reader.Items(SurfaceNames.Entrypoint).FirstOrDefault()?.Location,
@@ -183,7 +187,7 @@ public sealed record ProcessSettings(
     /// <summary>Octal, as umask(1) prints it; written as a number, which is what the spec's uint32 holds.</summary>
     private static uint? ReadUmask(RequestReader reader)
     {
-        var text = reader.String(SurfaceNames.Umask);
+        var text = SurfaceReads.Umask(reader);
         if (text is null)
         {
             return null;
@@ -243,7 +247,7 @@ public sealed record ProcessSettings(
             return null;
         }
 
-        if (config.User is { } user && reader.String(SurfaceNames.User) is null && !AccountNames.TrySplitUser(user, out _, out _))
+        if (config.User is { } user && SurfaceReads.User(reader) is null && !AccountNames.TrySplitUser(user, out _, out _))
         {
             Invalid("User", user, "which is not uid, uid:gid, name or name:group", SurfaceNames.User);
             return null;
@@ -287,7 +291,7 @@ public sealed record ProcessSettings(
                 continue;
             }
 
-            if (Plugins.PluginVocabulary.HasNoDefault(item))
+            if (PluginVocabulary.HasNoDefault(item))
             {
                 continue; // a plugin setting with no default: set by `docker plugin set`, or not at all
             }
@@ -310,9 +314,9 @@ public sealed record ProcessSettings(
     }
 
     /// <summary>OciWorkingDirectory; <paramref name="defaultValue"/> (the app's folder when publish output is included) when unset.</summary>
-    private static string ReadWorkingDirectory(RequestReader reader, string defaultValue)
+    private static string ReadWorkingDirectory(RequestReader reader, string defaultValue, out string? text)
     {
-        var cwd = reader.String(SurfaceNames.WorkingDirectory);
+        var cwd = text = SurfaceReads.WorkingDirectory(reader);
         if (cwd is null)
         {
             return defaultValue;
@@ -330,7 +334,7 @@ public sealed record ProcessSettings(
     /// <summary>OciUser, else the base image's User (checked by <see cref="ImageDefaults"/>).</summary>
     private static ProcessUser ReadUser(RequestReader reader, string? imageUser, out string? text)
     {
-        text = reader.String(SurfaceNames.User);
+        text = SurfaceReads.User(reader);
         if (text is null && imageUser is not null && AccountNames.TrySplitUser(imageUser, out var imageName, out var imageGroup))
         {
             RequestReader.TryParseId(imageName, out var imageUid);

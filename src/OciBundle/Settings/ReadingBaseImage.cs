@@ -27,8 +27,10 @@ public static class ReadingBaseImage
 
     private static ImageReference? ReadReference(RequestReader reader)
     {
-        var property = reader.String(SurfaceNames.BaseImage) is not null ? SurfaceNames.BaseImage : ForeignNames.ContainerBaseImage;
-        if (reader.String(property) is not { } text)
+        // OciBaseImage when it is given (and holds no NUL), else the .NET SDK's ContainerBaseImage.
+        var own = SurfaceReads.BaseImage(reader);
+        var property = own is not null ? SurfaceNames.BaseImage : ForeignNames.ContainerBaseImage;
+        if ((own ?? reader.String(ForeignNames.ContainerBaseImage)) is not { } text)
         {
             return null;
         }
@@ -47,7 +49,7 @@ public static class ReadingBaseImage
         }
 
         var reference = parsed.Reference!;
-        if (reader.String(SurfaceNames.BaseRootfs) is { } baseRootfs)
+        if (SurfaceReads.BaseRootfs(reader) is { } baseRootfs)
         {
             reader.Diagnostics.Error(Messages.BaseImageWithBaseRootfs, location, baseRootfs, property, text);
             return null;

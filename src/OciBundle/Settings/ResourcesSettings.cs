@@ -40,9 +40,8 @@ public sealed record ResourcesSettings(
         }
 
         // Memory first, then CPU, pids and block I/O: the order the reports have always come in.
-        Setting<long>? Size(string name)
+        Setting<long>? Size(string name, string? text)
         {
-            var text = reader.String(name);
             if (text is null)
             {
                 // Given with a NUL byte (reported by String): refused too.
@@ -58,15 +57,15 @@ public sealed record ResourcesSettings(
             return Refuse<Setting<long>>(name);
         }
 
-        var memoryLimit = Size(SurfaceNames.MemoryLimit);
-        var memoryReservation = Size(SurfaceNames.MemoryReservation);
+        var memoryLimit = Size(SurfaceNames.MemoryLimit, SurfaceReads.MemoryLimit(reader));
+        var memoryReservation = Size(SurfaceNames.MemoryReservation, SurfaceReads.MemoryReservation(reader));
         var memorySwap = ReadSwap(reader, Refuse<Setting<long>>);
 
-        var period = reader.Integer(SurfaceNames.CpuPeriod, 1_000, 1_000_000, text => reader.Diagnostics.Error(Messages.InvalidCpuPeriod, reader.Locate(SurfaceNames.CpuPeriod), text));
-        var quota = reader.LimitOrUnlimited(SurfaceNames.CpuQuota);
+        var period = SurfaceReads.CpuPeriod(reader, 1_000, 1_000_000, text => reader.Diagnostics.Error(Messages.InvalidCpuPeriod, reader.Locate(SurfaceNames.CpuPeriod), text));
+        var quota = SurfaceReads.CpuQuota(reader);
         var periodSetting = period is { } p ? new Setting<long>(p, Of(SurfaceNames.CpuPeriod)) : null;
         var quotaSetting = quota is { } q ? new Setting<long>(q, Of(SurfaceNames.CpuQuota)) : null;
-        var cpusText = reader.String(SurfaceNames.Cpus);
+        var cpusText = SurfaceReads.Cpus(reader);
         if (cpusText is not null)
         {
             var cpusQuota = ReadCpus(reader, cpusText, period ?? DefaultCpuPeriod);
@@ -83,11 +82,11 @@ public sealed record ResourcesSettings(
             }
         }
 
-        var shares = reader.Integer(SurfaceNames.CpuShares, 2, 262_144, text => reader.Diagnostics.Error(Messages.InvalidCpuShares, reader.Locate(SurfaceNames.CpuShares), text));
-        var cpus = CpuList(reader, SurfaceNames.CpusetCpus);
-        var mems = CpuList(reader, SurfaceNames.CpusetMems);
-        var pids = reader.LimitOrUnlimited(SurfaceNames.PidsLimit);
-        var weight = reader.Integer(SurfaceNames.BlockIOWeight, 10, 1000, text => reader.Diagnostics.Error(Messages.InvalidBlockIOWeight, reader.Locate(SurfaceNames.BlockIOWeight), text));
+        var shares = SurfaceReads.CpuShares(reader, 2, 262_144, text => reader.Diagnostics.Error(Messages.InvalidCpuShares, reader.Locate(SurfaceNames.CpuShares), text));
+        var cpus = CpuList(reader, SurfaceNames.CpusetCpus, SurfaceReads.CpusetCpus(reader));
+        var mems = CpuList(reader, SurfaceNames.CpusetMems, SurfaceReads.CpusetMems(reader));
+        var pids = SurfaceReads.PidsLimit(reader);
+        var weight = SurfaceReads.BlockIOWeight(reader, 10, 1000, text => reader.Diagnostics.Error(Messages.InvalidBlockIOWeight, reader.Locate(SurfaceNames.BlockIOWeight), text));
         return new ResourcesSettings(
             memoryLimit,
             memoryReservation,
@@ -107,7 +106,7 @@ public sealed record ResourcesSettings(
     /// <summary>memory.swap is memory plus swap; -1 lifts the limit (runc writes "max").</summary>
     private static Setting<long>? ReadSwap(RequestReader reader, Func<string, Setting<long>?> refuse)
     {
-        var text = reader.String(SurfaceNames.MemorySwap);
+        var text = SurfaceReads.MemorySwap(reader);
         if (text is null)
         {
             return null;
@@ -145,9 +144,8 @@ public sealed record ResourcesSettings(
         return null;
     }
 
-    private static Setting<string>? CpuList(RequestReader reader, string name)
+    private static Setting<string>? CpuList(RequestReader reader, string name, string? text)
     {
-        var text = reader.String(name);
         if (text is null)
         {
             return null;

@@ -24,7 +24,7 @@ public sealed record SeccompSettings(SeccompProfileDocument? Profile, SeccompPro
             return new(null, null, false, origin);
         }
 
-        var value = reader.String(SurfaceNames.SeccompProfile) ?? DefaultProfile;
+        var value = SurfaceReads.SeccompProfile(reader) ?? DefaultProfile;
         if (value.Equals(UnconfinedName, StringComparison.OrdinalIgnoreCase))
         {
             return new(null, null, true, origin);

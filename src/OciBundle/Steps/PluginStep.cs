@@ -1,4 +1,3 @@
-using OciBundle.Plugins;
 using OciBundle.Request;
 using OciBundle.Settings;
 using OciBundle.Spec;
@@ -16,7 +15,6 @@ public static class PluginStep
 {
     public static void Apply(SpecContext context, RuntimeSpec spec)
     {
-        var reader = context.Reader;
         if (context.Settings.Plugin is not { } plugin)
         {
             return;
@@ -33,7 +31,7 @@ public static class PluginStep
         });
 
         // host was read as OciNetworkMode, whose step already bound the files; other types bind them too.
-        if (reader.String(PluginVocabulary.NetworkTypeProperty) is not null && reader.String(SurfaceNames.NetworkMode)?.ToLowerInvariant() != "host")
+        if (plugin.NetworkType is not null && !context.Settings.Isolation.HostNetwork.Value)
         {
             HostNamespacesStep.BindHostNetworkFiles(spec);
         }

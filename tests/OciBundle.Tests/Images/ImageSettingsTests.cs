@@ -28,7 +28,7 @@ public sealed class ImageSettingsTests
     public void OciBundleFormat_is_a_list(string? text, BundleFormat expected)
     {
         var diagnostics = new DiagnosticBag();
-        Assert.Equal(expected, BundleFormats.Read(new RequestReader(RequestBuilder.Defaults().With(SurfaceNames.BundleFormat, text), diagnostics)));
+        Assert.Equal(expected, SettingsReader.ReadFormats(new RequestReader(RequestBuilder.Defaults().With(SurfaceNames.BundleFormat, text), diagnostics)));
         Assert.Empty(diagnostics.Items);
     }
 
@@ -39,7 +39,7 @@ public sealed class ImageSettingsTests
     public void An_unknown_format_names_the_entry_and_what_is_accepted(string text, string named)
     {
         var diagnostics = new DiagnosticBag();
-        Assert.Null(BundleFormats.Read(new RequestReader(RequestBuilder.Defaults().With(SurfaceNames.BundleFormat, text), diagnostics)));
+        Assert.Null(SettingsReader.ReadFormats(new RequestReader(RequestBuilder.Defaults().With(SurfaceNames.BundleFormat, text), diagnostics)));
         var error = Assert.Single(diagnostics.Items);
         Assert.Equal("OCIB4018", error.Code);
         Assert.Contains(named, error.Message);

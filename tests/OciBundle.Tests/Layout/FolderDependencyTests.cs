@@ -12,15 +12,11 @@ namespace OciBundle.Tests.Layout;
 /// </summary>
 public sealed partial class FolderDependencyTests(ITestOutputHelper output)
 {
-    /// <summary>The edges still allowed to close a cycle: (from, to) → why, and what removes it.</summary>
-    private static readonly Dictionary<(string From, string To), string> AllowedBackEdges = new()
-    {
-        [("Settings", "Plugins")] =
-            "The plugin group's settings still live in Plugins/: BundleSettings holds PluginSettings (read from the request "
-            + "in Plugins/) and BundleFormat, BundleOptions takes BundleFormat, ProcessSettings reads PluginVocabulary's "
-            + "names, while PluginConfigWriter, PluginRootfs and PluginRules take BundleSettings. Issue 14 item 2 for the "
-            + "plugin group (PluginSettings, BundleFormat and the plugin's vocabulary as typed settings in Settings/) removes it.",
-    };
+    /// <summary>
+    /// The edges still allowed to close a cycle: (from, to) → why, and what removes it. None are left
+    /// (issue 14 removed the last); a new one needs its reason here and in docs/architecture.md.
+    /// </summary>
+    private static readonly Dictionary<(string From, string To), string> AllowedBackEdges = [];
 
     [Fact]
     public void Folders_have_no_cycles_but_the_listed_ones()

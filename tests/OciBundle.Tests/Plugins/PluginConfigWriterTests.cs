@@ -22,8 +22,7 @@ public sealed class PluginConfigWriterTests : IDisposable
     {
         var (merged, spec, diagnostics) = PluginFixture.Diagnose(request);
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        var reader = new RequestReader(merged, new DiagnosticBag());
-        var bytes = PluginConfigWriter.Write(reader, SettingsReader.Read(reader), spec);
+        var bytes = PluginConfigWriter.Write(SettingsReader.Read(new RequestReader(merged, new DiagnosticBag())), spec);
         using var document = JsonDocument.Parse(bytes);
         return (document.RootElement.Clone(), bytes, SpecJson.Serialize(spec));
     }

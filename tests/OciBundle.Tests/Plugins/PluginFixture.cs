@@ -33,12 +33,12 @@ internal static class PluginFixture
     public static (BundleRequest Merged, RuntimeSpec Spec, IReadOnlyList<Diagnostic> Diagnostics) Diagnose(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        var merged = PluginConfigImport.Merge(request, diagnostics);
+        var merged = request.WithPluginConfig(diagnostics);
         var reader = new RequestReader(merged, diagnostics);
         var built = SpecBuilder.Build(reader);
         var spec = built.Spec;
         SpecRules.Check(built, reader.Diagnostics);
-        PluginRules.Check(spec, reader, built.Settings);
+        PluginRules.Check(spec, built.Settings, diagnostics);
         return (merged, spec, diagnostics.Items);
     }
 

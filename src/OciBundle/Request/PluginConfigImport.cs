@@ -1,36 +1,38 @@
 using System.Text.Json;
 using OciBundle.Diagnostics;
-using OciBundle.Request;
 
-namespace OciBundle.Plugins;
+namespace OciBundle.Request;
 
 /// <summary>
-/// OciPluginConfig: turns a Docker plugin config.json into request properties and items, placed
-/// before the project's own, so the steps build the spec the way Docker's plugin runtime does and
-/// the project adds to or replaces what the file says. A property the project sets wins; the
-/// project's OciEntrypoint or OciArgs items replace the file's list; its other items come after
-/// the file's (a mount at the same destination, a device at the same path or a variable of the
-/// same name replaces the file's). Every imported value points back at its line in the file.
+/// OciPluginConfig: turns a Docker plugin config.json into request properties and items, which
+/// the request places before the project's own (its Import, in Building), so the steps
+/// build the spec the way Docker's plugin runtime does and the project adds to or replaces what
+/// the file says. A property the project sets wins; the project's OciEntrypoint or OciArgs items
+/// replace the file's list; its other items come after the file's (a mount at the same
+/// destination, a device at the same path or a variable of the same name replaces the file's).
+/// Every imported value points back at its line in the file.
 /// </summary>
 public static class PluginConfigImport
 {
-    public static BundleRequest Merge(BundleRequest request, DiagnosticBag diagnostics)
-    {
-        if (request.Get(SurfaceNames.PluginConfig) is not { } value)
-        {
-            return request;
-        }
+    /// <summary>The item types whose list a project's own items replace rather than extend.</summary>
+    private static readonly IReadOnlySet<string> ReplacedLists =
+        new HashSet<string>([SurfaceNames.Entrypoint, SurfaceNames.Args], StringComparer.Ordinal);
 
-        var filePath = Path.GetFullPath(value, request.ProjectDirectory);
-        var file = PluginConfigFile.Load(value, filePath, request.LocateProperty(SurfaceNames.PluginConfig), diagnostics);
+    /// <summary>The file's values; null when it cannot be read (reported).</summary>
+    /// <param name="value">OciPluginConfig as written.</param>
+    /// <param name="location">Where OciPluginConfig was written.</param>
+    public static ImportedValues? Read(string value, string projectDirectory, SourceLocation? location, DiagnosticBag diagnostics)
+    {
+        var filePath = Path.GetFullPath(value, projectDirectory);
+        var file = PluginConfigFile.Load(value, filePath, location, diagnostics);
         if (file is null)
         {
-            return request;
+            return null;
         }
 
         var imported = new Importer(file, diagnostics);
         imported.Read();
-        return imported.MergeInto(request);
+        return imported.Values();
     }
 
     private sealed class Importer(PluginConfigFile file, DiagnosticBag diagnostics)
@@ -62,35 +64,10 @@ public static class PluginConfigImport
             ReadUser(root, at);
         }
 
-        public BundleRequest MergeInto(BundleRequest request)
-        {
-            var fromFile = _properties.Where(p => request.Get(p.Key) is null).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
-            var merged = new BundleRequest
-            {
-                ProjectDirectory = request.ProjectDirectory,
-                LocateProperty = name => fromFile.TryGetValue(name, out var p) ? file.Locate(p.Path) : request.LocateProperty(name),
-            };
-            foreach (var (name, value) in request.Properties)
-            {
-                merged.With(name, value);
-            }
-
-            foreach (var (name, (value, _)) in fromFile)
-            {
-                merged.With(name, value);
-            }
-
-            var types = request.Items.Select(i => i.Key).Union(_items.Keys, StringComparer.OrdinalIgnoreCase).ToList();
-            foreach (var type in types)
-            {
-                var own = request.GetItems(type);
-                var imported = _items.TryGetValue(type, out var list) ? list : [];
-                var replacesList = type is SurfaceNames.Entrypoint or SurfaceNames.Args && own.Any(i => !i.IsDefault);
-                merged.WithItems(type, replacesList ? own : [.. own.Where(i => i.IsDefault), .. imported, .. own.Where(i => !i.IsDefault)]);
-            }
-
-            return merged;
-        }
+        public ImportedValues Values() => new(
+            _properties.ToDictionary(p => p.Key, p => new ImportedProperty(p.Value.Value, file.Locator(p.Value.Path)), StringComparer.OrdinalIgnoreCase),
+            _items,
+            ReplacedLists);
 
         private void ReadInterface(JsonElement root, JsonPath at)
         {

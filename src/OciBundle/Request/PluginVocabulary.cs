@@ -1,6 +1,5 @@
-using OciBundle.Request;
 
-namespace OciBundle.Plugins;
+namespace OciBundle.Request;
 
 /// <summary>The fixed words of Docker's managed-plugin format (moby's api/types/plugin.go and plugin/v2).</summary>
 public static class PluginVocabulary

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using OciBundle.Diagnostics;
 using OciBundle.Platform;
-using OciBundle.Request;
 
-namespace OciBundle.Plugins;
+namespace OciBundle.Request;
 
 /// <summary>
 /// A Docker plugin config.json, parsed, with typed reads that report a value of the wrong kind
