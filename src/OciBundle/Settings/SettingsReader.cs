@@ -32,7 +32,7 @@ public static class SettingsReader
         var isolation = IsolationSettings.Read(reader, privileged.Value);
         var kernel = KernelSettings.Read(reader);
         var output = BundleOptions.Read(reader, formats);
-        var rootfs = RootfsPlan.Read(reader, publish);
+        var rootfs = RootfsPlanReader.Read(reader, publish);
         ContainerNames.Warn(reader);
         var image = output?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
         return new BundleSettings

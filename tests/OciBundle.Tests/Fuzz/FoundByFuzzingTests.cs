@@ -20,7 +20,7 @@ public sealed class FoundByFuzzingTests : IDisposable
         .With(SurfaceNames.BundleOutputPath, _temp.Combine("out", "bundle"))
         .With(BundleOptions.StampFileProperty, _temp.Combine("obj", "oci-bundle.stamp"));
 
-    [Fact] // RootfsPlan.ReadFiles used to throw from Path.GetFullPath
+    [Fact] // RootfsPlanReader.ReadFiles (then RootfsPlan.ReadFiles) used to throw from Path.GetFullPath
     public void A_rootfs_file_include_with_NUL_and_no_FullPath_is_a_coded_error()
     {
         var request = Request().WithItem(SurfaceNames.RootfsFile, "a\0b", ("TargetPath", "/x"));

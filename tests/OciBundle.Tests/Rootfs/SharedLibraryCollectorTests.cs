@@ -34,7 +34,7 @@ public sealed class SharedLibraryCollectorTests : IDisposable
 
         var diagnostics = new DiagnosticBag();
         var reader = new RequestReader(request, diagnostics);
-        var plan = SharedLibraryPlan.Read(reader);
+        var plan = RootfsPlanReader.ReadSharedLibraries(reader);
         if (plan is not null)
         {
             SharedLibraryCollector.AddTo(_tree, plan, SettingsReader.ReadArchitecture(reader).Architecture.Value, diagnostics);
@@ -145,7 +145,7 @@ public sealed class SharedLibraryCollectorTests : IDisposable
 
         var request = new BundleRequest().WithItem(SurfaceNames.SharedLibrary, "libssl.so.3");
         var diagnostics = new DiagnosticBag();
-        Assert.Null(SharedLibraryPlan.Read(new RequestReader(request, diagnostics)));
+        Assert.Null(RootfsPlanReader.ReadSharedLibraries(new RequestReader(request, diagnostics)));
         Assert.Equal(["OCIB1073"], diagnostics.Items.Select(d => d.Code));
     }
 }

@@ -2,8 +2,9 @@ using System.Text.Json;
 using OciBundle.Diagnostics;
 using OciBundle.Platform;
 using OciBundle.Request;
+using OciBundle.Rootfs;
 
-namespace OciBundle.Rootfs;
+namespace OciBundle.Settings;
 
 /// <summary>
 /// A .NET app's publish output (OciIncludePublishOutput): the files the publish produced, each
