@@ -81,7 +81,7 @@ public sealed class BundleRequest
     /// A copy with values read from a file placed ahead of this request's: a property set here
     /// wins; items of a type in <see cref="ImportedValues.ReplacedLists"/> given here (not the
     /// SDK's defaults) replace the file's list; other items come after the file's, the SDK's
-    /// default items first. The project elements are not carried over, as they never were.
+    /// default items first. The project's elements go with it, so its typos are still found.
     /// </summary>
     public BundleRequest Import(ImportedValues imported)
     {
@@ -89,6 +89,7 @@ public sealed class BundleRequest
         var merged = new BundleRequest
         {
             ProjectDirectory = ProjectDirectory,
+            ProjectElements = ProjectElements,
             LocateProperty = name => fromFile.TryGetValue(name, out var p) ? p.Locate() : LocateProperty(name),
         };
         foreach (var (name, value) in Properties)

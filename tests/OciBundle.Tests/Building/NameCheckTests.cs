@@ -53,6 +53,23 @@ public class NameCheckTests
     }
 
     [Fact]
+    public void A_plugin_config_import_keeps_the_project_elements_so_typos_are_still_warned()
+    {
+        // The import used to build a request without the project's elements, so a plugin project
+        // (OciPluginConfig) never heard of its typos.
+        var location = new SourceLocation("/p/plugin.proj", 5, 6);
+        var request = new BundleRequest { ProjectElements = [new ProjectElement("OciMemoryLimt", location)] };
+        var imported = request.Import(new ImportedValues(
+            new Dictionary<string, ImportedProperty> { [SurfaceNames.Hostname] = new ImportedProperty("from-file", () => null) },
+            new Dictionary<string, List<RequestItem>>(),
+            new HashSet<string>()));
+        Assert.Equal("from-file", imported.Get(SurfaceNames.Hostname));
+        var diagnostic = Assert.Single(Check(imported));
+        Assert.Equal("OCIB1093", diagnostic.Code);
+        Assert.Equal(location, diagnostic.Location);
+    }
+
+    [Fact]
     public void Unknown_metadata_on_our_items_is_a_warning_with_the_nearest_name_or_the_list()
     {
         var request = new BundleRequest()
