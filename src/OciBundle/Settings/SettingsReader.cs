@@ -35,6 +35,7 @@ public static class SettingsReader
         var rootfs = RootfsPlanReader.Read(reader, publish);
         ContainerNames.Warn(reader);
         var image = output?.BundleFormat.HasFlag(BundleFormat.Image) == true ? ImageSettings.Read(reader) : null;
+        NameCheck.Check(reader);
         return new BundleSettings
         {
             Architecture = architecture,

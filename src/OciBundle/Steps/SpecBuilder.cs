@@ -5,16 +5,14 @@ using OciBundle.Spec;
 
 namespace OciBundle.Steps;
 
-/// <summary>What a spec step gets: the settings read once, the request (for the groups not yet read into settings), and the origins it records.</summary>
-public sealed class SpecContext(RequestReader reader, BundleSettings settings, SpecOrigins origins)
+/// <summary>What a spec step gets: the settings read once, the origins it records, and where it reports what a setting makes of the spec.</summary>
+public sealed class SpecContext(DiagnosticBag diagnostics, BundleSettings settings, SpecOrigins origins)
 {
-    public RequestReader Reader => reader;
-
     public BundleSettings Settings => settings;
 
     public SpecOrigins Origins => origins;
 
-    public DiagnosticBag Diagnostics => reader.Diagnostics;
+    public DiagnosticBag Diagnostics => diagnostics;
 }
 
 /// <summary>A built spec with where each part came from and the settings it was built from.</summary>
@@ -35,7 +33,6 @@ public static class SpecBuilder
 
     public static readonly IReadOnlyList<Phase> Phases =
     [
-        new("names", [NameCheckStep.Apply]),
         new("process", [GeneralStep.Apply, ProcessStep.Apply, RlimitStep.Apply, CapabilityStep.Apply]),
         new("seccomp (reads the granted capabilities)", [SeccompStep.Apply]),
         new("namespaces and mounts", [NamespaceStep.Apply, MountStep.Apply, PathListStep.Apply, DeviceCgroupStep.Apply, DeviceStep.Apply, HostNamespacesStep.Apply, UserNamespaceStep.Apply, RootlessStep.Apply]),
@@ -58,7 +55,7 @@ public static class SpecBuilder
 
     public static BuiltSpec Build(RequestReader reader, BundleSettings settings)
     {
-        var context = new SpecContext(reader, settings, new SpecOrigins());
+        var context = new SpecContext(reader.Diagnostics, settings, new SpecOrigins());
         var spec = new RuntimeSpec();
         foreach (var step in Steps)
         {

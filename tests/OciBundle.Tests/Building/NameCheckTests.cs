@@ -142,7 +142,7 @@ public class NameCheckTests
     private static List<Diagnostic> Check(BundleRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        NameCheckStep.Check(new RequestReader(request, diagnostics));
+        NameCheck.Check(new RequestReader(request, diagnostics));
         return [.. diagnostics.Items];
     }
 }

@@ -1,21 +1,18 @@
 using OciBundle.Diagnostics;
 using OciBundle.Request;
-using OciBundle.Spec;
 
-namespace OciBundle.Steps;
+namespace OciBundle.Settings;
 
 /// <summary>
 /// Typos are not silent: MSBuild takes any element name, so a misspelt <c>&lt;OciMemoryLimt&gt;</c>
 /// or <c>Mod="ro"</c> would leave the bundle without the limit or the mode and say nothing. Names
 /// starting with Oci that are none of ours (OCIB1093) and metadata our items do not read (OCIB1094)
 /// are warnings at their element, with the nearest real name. Warnings, not errors: a project may
-/// define names of its own.
+/// define names of its own. The settings stage runs it last, so they follow its own reports.
 /// </summary>
-public static class NameCheckStep
+public static class NameCheck
 {
     private const string Prefix = "Oci";
-
-    public static void Apply(SpecContext context, RuntimeSpec spec) => Check(context.Reader);
 
     public static void Check(RequestReader reader)
     {
