@@ -22,8 +22,9 @@ namespace OciBundle.Rootfs;
 /// A file changed less than <see cref="RacyWindow"/> before the build started is not trusted (its
 /// times could still change within one clock tick, as git's "racy clean" files).</item>
 /// </list>
-/// Every key also holds the compression level, the runtime (its zlib) and this assembly's MVID,
-/// so a new SDK or runtime never reuses an old member. Each entry is one file, written to a
+/// Every key also holds the compression level, the runtime (its zlib), the libdeflate the members
+/// go through (the SHA-256 of its bytes; <see cref="LibdeflateMembers.Compressor"/>) and this
+/// assembly's MVID, so a new SDK, runtime or compressor never reuses an old member. Each entry is one file, written to a
 /// temporary name and renamed into place, holding its key and a SHA-256 of its payload, both
 /// checked on every read: a truncated, flipped or misplaced entry is dropped and recompressed,
 /// never served. Deleting the folder only costs time. Nothing is indexed in memory but the set
@@ -72,7 +73,7 @@ public sealed class MemberCache : IDisposable
         _started = started;
         WasEmpty = !Directory.EnumerateFiles(folder, "*" + MemberSuffix).Any();
         var runtime = $"OciBundle member cache 1|{RuntimeInformation.FrameworkDescription}|{RuntimeInformation.OSArchitecture}|"
-            + $"{typeof(GZipStream).Assembly.ManifestModule.ModuleVersionId}|{typeof(MemberCache).Assembly.ManifestModule.ModuleVersionId}";
+            + $"{typeof(GZipStream).Assembly.ManifestModule.ModuleVersionId}|{typeof(MemberCache).Assembly.ManifestModule.ModuleVersionId}|{LibdeflateMembers.Compressor}";
         _prefix = SHA256.HashData(Encoding.UTF8.GetBytes(runtime));
         _digests = new DigestIndex(folder, path => Drop(path));
         _members = new MemberIndex(folder, Drop);

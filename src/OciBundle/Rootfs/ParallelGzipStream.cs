@@ -44,6 +44,7 @@ public sealed class ParallelGzipStream : Stream
     private readonly string? _indexAs;
     private long _outputOffset;
     private readonly CompressionLevel _level;
+    private readonly LibdeflateMembers? _libdeflate;
     private readonly bool _leaveOpen;
     private readonly TaskScheduler _scheduler;
     private readonly int _maxInFlight;
@@ -77,12 +78,19 @@ public sealed class ParallelGzipStream : Stream
     /// build to copy from that file once committed, instead of being stored a second time in obj/.
     /// </param>
     public ParallelGzipStream(Stream output, CompressionLevel level, int workers = 0, bool leaveOpen = false, MemberCache? cache = null, string? indexAs = null)
+        : this(output, level, workers, leaveOpen, cache, indexAs, LibdeflateMembers.For(level))
+    {
+    }
+
+    /// <param name="libdeflate">What compresses the members; null for the runtime's zlib (where no libdeflate is carried, and in tests of that path).</param>
+    internal ParallelGzipStream(Stream output, CompressionLevel level, int workers, bool leaveOpen, MemberCache? cache, string? indexAs, LibdeflateMembers? libdeflate)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(workers);
         _output = output;
         _cache = cache;
         _indexAs = cache is null ? null : indexAs;
         _level = level;
+        _libdeflate = libdeflate;
         _leaveOpen = leaveOpen;
         var threads = workers > 0 ? workers : Math.Min(Environment.ProcessorCount, MaxDefaultWorkers);
         _scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
@@ -303,6 +311,7 @@ public sealed class ParallelGzipStream : Stream
             finally
             {
                 _disposed = true;
+                _libdeflate?.Dispose();
                 if (!_leaveOpen)
                 {
                     _output.Dispose();
@@ -474,13 +483,9 @@ public sealed class ParallelGzipStream : Stream
             var buffer = RentMember();
             try
             {
-                var memory = new MemoryStream(buffer, 0, buffer.Length, writable: true);
-                using (var gzip = ReproducibleGzip.Create(memory, level, leaveOpen: true))
-                {
-                    gzip.Write(block, 0, length);
-                }
-
-                var compressed = (int)memory.Position;
+                var compressed = _libdeflate is not null
+                    ? _libdeflate.Compress(block.AsSpan(0, length), buffer)
+                    : CompressWithRuntime(block, length, level, buffer);
                 if (_indexAs is not null)
                 {
                     // Indexed where it lands in the output (WriteOldest), by its place and trailer.
@@ -505,6 +510,18 @@ public sealed class ParallelGzipStream : Stream
         {
             _freeBlocks.Push(block);
         }
+    }
+
+    /// <summary>One member through the runtime's zlib (<see cref="ReproducibleGzip"/>), where libdeflate is not carried or the level is NoCompression.</summary>
+    private static int CompressWithRuntime(byte[] block, int length, CompressionLevel level, byte[] buffer)
+    {
+        var memory = new MemoryStream(buffer, 0, buffer.Length, writable: true);
+        using (var gzip = ReproducibleGzip.Create(memory, level, leaveOpen: true))
+        {
+            gzip.Write(block, 0, length);
+        }
+
+        return (int)memory.Position;
     }
 
     private byte[] ReadInto(PreviousMember previous)

@@ -14,7 +14,8 @@ namespace OciBundle.Rootfs;
 /// <c>SmallestSize</c> stays 9, the only level that reaches pigz -6's size (7 and 8 cost more than
 /// 6 for next to nothing). Numeric levels need <c>ZLibCompressionOptions</c>, which appeared in
 /// .NET 9; this library targets net8.0, so the type is looked up once by reflection, and on .NET 8
-/// every level keeps the runtime's meaning.
+/// every level keeps the runtime's meaning. Where the package carries libdeflate (Linux x64 and
+/// arm64), gzip members go through <see cref="LibdeflateMembers"/> and its own levels instead.
 /// </summary>
 internal static class ZlibLevels
 {
