@@ -271,7 +271,7 @@ public static class BundleGenerator
             // The members' index names the committed files: the next build copies unchanged members from them.
             members.OutputsCommitted(staged.Join(committed, s => s.Kind, c => c.Kind, (s, c) => (s.Path, c.Path, c.Sha256, c.Size)));
             members.Trim();
-            report(Diagnostic.Detail(Messages.MembersReused, null, members.Reused, members.Reused + members.Compressed, members.Folder, members.Dropped));
+            report(Diagnostic.Detail(Messages.MembersReused, null, members.Reused, members.Reused + members.Compressed, members.Folder, members.Dropped, LibdeflateMembers.CompressorName(options.CompressionLevel)));
             timings?.Mark("cache");
         }
 

@@ -193,7 +193,7 @@ public sealed class MemberCacheTests(SdkFeed feed)
 
     private static (int Reused, int Total, int Dropped) Members(ProcessResult build)
     {
-        var match = Regex.Match(build.StdOut, @"OCIB5013: gzip members: reused ([0-9]+) of ([0-9]+) from the member cache '[^']+' \(([0-9]+) damaged");
+        var match = Regex.Match(build.StdOut, @"OCIB5013: gzip members by [^:]+: reused ([0-9]+) of ([0-9]+) from the member cache '[^']+' \(([0-9]+) damaged");
         Assert.True(match.Success, build.StdOut);
         return (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value), int.Parse(match.Groups[3].Value));
     }

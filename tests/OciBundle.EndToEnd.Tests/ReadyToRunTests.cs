@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Reflection.PortableExecutable;
 
 namespace OciBundle.EndToEnd.Tests;
@@ -26,7 +25,7 @@ public sealed class ReadyToRunTests(SdkFeed feed)
     public void The_packed_net10_task_assemblies_hold_ReadyToRun_code_of_the_net10_format(string name)
     {
         // The native code is for linux-x64; other machines JIT the IL kept in the same file.
-        var major = ReadyToRunMajorVersion(ReadPackageFile("tasks/net10.0/" + name));
+        var major = ReadyToRunMajorVersion(feed.ReadPackageFile("tasks/net10.0/" + name));
 
         Assert.True(major > DotNet8MajorVersion, $"{name}: ReadyToRun format {major}, one the .NET 10 runtime rejects");
     }
@@ -34,7 +33,7 @@ public sealed class ReadyToRunTests(SdkFeed feed)
     [Fact]
     public void The_packed_net8_task_assemblies_stay_IL_only()
     {
-        using var pe = new PEReader(new MemoryStream(ReadPackageFile("tasks/net8.0/OciBundle.Tasks.dll")));
+        using var pe = new PEReader(new MemoryStream(feed.ReadPackageFile("tasks/net8.0/OciBundle.Tasks.dll")));
         Assert.Equal(0, pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size);
         Assert.True((pe.PEHeaders.CorHeader.Flags & CorFlags.ILOnly) != 0);
     }
@@ -49,16 +48,6 @@ public sealed class ReadyToRunTests(SdkFeed feed)
 
         Assert.Contains("/tasks/net10.0/OciBundle.Tasks.dll", build.StdOut);
         Assert.DoesNotContain("/tasks/net8.0/OciBundle.Tasks.dll", build.StdOut);
-    }
-
-    private byte[] ReadPackageFile(string path)
-    {
-        using var package = ZipFile.OpenRead(feed.Package);
-        var entry = package.GetEntry(path) ?? throw new InvalidOperationException($"{path} is not in {feed.Package}");
-        using var stream = entry.Open();
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 
     private static ushort ReadyToRunMajorVersion(byte[] assembly)

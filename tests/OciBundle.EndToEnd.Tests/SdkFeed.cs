@@ -46,6 +46,17 @@ public sealed class SdkFeed : IDisposable
 
     public string Package { get; }
 
+    /// <summary>The bytes of <paramref name="path"/> inside the packed .nupkg.</summary>
+    public byte[] ReadPackageFile(string path)
+    {
+        using var package = System.IO.Compression.ZipFile.OpenRead(Package);
+        var entry = package.GetEntry(path) ?? throw new InvalidOperationException($"{path} is not in {Package}");
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     public string Version { get; }
 
     public Dictionary<string, string> Environment() => new()
