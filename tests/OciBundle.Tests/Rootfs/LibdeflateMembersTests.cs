@@ -44,11 +44,10 @@ public class LibdeflateMembersTests
     [InlineData(CompressionLevel.SmallestSize, 2)]
     public void A_member_has_the_reproducible_header_and_a_trailer_that_GZipStream_checks(CompressionLevel level, byte extraFlags)
     {
-        using var members = LibdeflateMembers.For(level, Libdeflate.Shared);
+        using var members = Members(level);
         if (members is null)
         {
-            Assert.False(Carried);
-            return;
+            return; // not Linux x64 or arm64: nothing carried to test
         }
 
         var input = ParallelGzipStreamTests.MixedContent(ParallelGzipStream.BlockSize);
@@ -73,11 +72,10 @@ public class LibdeflateMembersTests
         // every Linux x64 and arm64 machine, so a different libdeflate build (or level) must be a
         // deliberate change, seen here first. The value is what Debian 12's libdeflate0 1.14-1
         // writes, on x64 and arm64 alike (checked under qemu, docs/performance.md "libdeflate").
-        using var members = LibdeflateMembers.For(CompressionLevel.Optimal, Libdeflate.Shared);
+        using var members = Members(CompressionLevel.Optimal);
         if (members is null)
         {
-            Assert.False(Carried);
-            return;
+            return; // not Linux x64 or arm64: nothing carried to test
         }
 
         var input = ParallelGzipStreamTests.MixedContent(ParallelGzipStream.BlockSize);
@@ -90,11 +88,10 @@ public class LibdeflateMembersTests
     [Fact]
     public void Empty_input_and_incompressible_input_round_trip()
     {
-        using var members = LibdeflateMembers.For(CompressionLevel.Fastest, Libdeflate.Shared);
+        using var members = Members(CompressionLevel.Fastest);
         if (members is null)
         {
-            Assert.False(Carried);
-            return;
+            return; // not Linux x64 or arm64: nothing carried to test
         }
 
         var output = new byte[ParallelGzipStream.BlockSize * 2];
@@ -108,16 +105,23 @@ public class LibdeflateMembersTests
     [Fact]
     public void A_disposed_set_of_members_compresses_no_more()
     {
-        var members = LibdeflateMembers.For(CompressionLevel.Optimal, Libdeflate.Shared);
+        var members = Members(CompressionLevel.Optimal);
         if (members is null)
         {
-            Assert.False(Carried);
-            return;
+            return; // not Linux x64 or arm64: nothing carried to test
         }
 
         var output = new byte[1024];
         members.Compress([1, 2, 3], output);
         members.Dispose();
         Assert.Throws<ObjectDisposedException>(() => members.Compress([1, 2, 3], output));
+    }
+
+    /// <summary>Members at <paramref name="level"/> through the carried library; null only where none is carried (checked).</summary>
+    private static LibdeflateMembers? Members(CompressionLevel level)
+    {
+        var members = LibdeflateMembers.For(level, Libdeflate.Shared);
+        Assert.True(members is not null || !Carried, "libdeflate is carried here but did not load");
+        return members;
     }
 }
