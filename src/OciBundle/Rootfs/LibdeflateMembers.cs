@@ -35,10 +35,10 @@ internal sealed class LibdeflateMembers : IDisposable
     }
 
     /// <summary>Members at <paramref name="level"/> where libdeflate is carried and loads; null where the runtime's zlib compresses instead.</summary>
-    public static LibdeflateMembers? For(CompressionLevel level, Libdeflate? library = null) =>
-        (library ?? Libdeflate.Shared) is { } loaded && Numeric(level) is { } numeric ? new LibdeflateMembers(loaded, numeric) : null;
+    public static LibdeflateMembers? For(CompressionLevel level) =>
+        Libdeflate.Shared is { } loaded && Numeric(level) is { } numeric ? new LibdeflateMembers(loaded, numeric) : null;
 
-    /// <summary>What compresses members at <paramref name="level"/> on this machine, as OCIB5013 names it.</summary>
+    /// <summary>What compresses members at <paramref name="level"/> on this machine (the choice <see cref="For"/> makes), as OCIB5013 names it.</summary>
     public static string CompressorName(CompressionLevel level) => Libdeflate.Shared is not null && Numeric(level) is not null ? "libdeflate" : "the runtime's zlib";
 
     /// <summary>What compresses members on this machine, for keys that must change with the bytes (the member cache).</summary>

@@ -24,8 +24,8 @@ namespace OciBundle.Rootfs;
 /// </list>
 /// Every key also holds the compression level, the runtime (its zlib), the libdeflate the members
 /// go through (the SHA-256 of its bytes; <see cref="LibdeflateMembers.Compressor"/>) and this
-/// assembly's MVID, so a new SDK, runtime or compressor never reuses an old member. Each entry is one file, written to a
-/// temporary name and renamed into place, holding its key and a SHA-256 of its payload, both
+/// assembly's MVID, so a new SDK, runtime or compressor never reuses an old member. Each entry
+/// is one file, written to a temporary name and renamed into place, holding its key and a SHA-256 of its payload, both
 /// checked on every read: a truncated, flipped or misplaced entry is dropped and recompressed,
 /// never served. Deleting the folder only costs time. Nothing is indexed in memory but the set
 /// of entries this build used, which <see cref="Trim"/> keeps, deleting the others.

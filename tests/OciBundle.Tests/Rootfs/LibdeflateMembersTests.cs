@@ -120,7 +120,7 @@ public class LibdeflateMembersTests
     /// <summary>Members at <paramref name="level"/> through the carried library; null only where none is carried (checked).</summary>
     private static LibdeflateMembers? Members(CompressionLevel level)
     {
-        var members = LibdeflateMembers.For(level, Libdeflate.Shared);
+        var members = LibdeflateMembers.For(level);
         Assert.True(members is not null || !Carried, "libdeflate is carried here but did not load");
         return members;
     }
